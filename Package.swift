@@ -52,6 +52,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "sleet", dependencies: [
             "ProxyServer", "AuthFile", "SleetConfig", "MySQLControl", "ShardRouting", "SQLSyntax", "MySQLWire",
@@ -67,6 +68,10 @@ let package = Package(
         ]),
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         .testTarget(name: "SleetConfigTests", dependencies: ["SleetConfig"]),
+        .testTarget(name: "MySQLControlTests", dependencies: [
+            "MySQLControl", "Monitor",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "ProxyServer", "AuthFile", "MySQLControl", "MySQLWire", "SleetConfig",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,0 +1,604 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Backend
+import Logging
+import MySQLWire
+import NIOCore
+import PluginAPI
+import SQLSyntax
+import ShardRouting
+import SleetConfig
+
+/// One client connection: the server side of the protocol. Lives on one event loop together with
+/// the backend connections that serve it; no locks, no hops on the statement path.
+final class ClientSession: ChannelDuplexHandler, BackendReplySink {
+    typealias InboundIn = MySQLPacket
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case greeting
+        case awaitingHandshakeResponse
+        case awaitingAuthSwitchResponse(HandshakeResponse41)
+        case awaitingChangeUserAuth(ChangeUserRequest)
+        case command
+        case closing
+
+        var isCommand: Bool { if case .command = self { true } else { false } }
+    }
+
+    private let store: RuntimeStore
+    private let registry: SessionRegistry
+    private var logger: Logger
+    private var state = State.greeting
+    private var context: ChannelHandlerContext?
+    private var handle: SessionHandle?
+    private var runtime: ProxyRuntime
+    private var scramble: [UInt8] = AuthScramble.randomScramble()
+    private var clientHost = "unknown"
+
+    // Negotiated with the client.
+    private var capabilities = CapabilityFlags()
+    private var characterSet: UInt8 = 45
+    private var account: UserAccount?
+    private var userName = ""
+
+    // Session state that follows the client onto any backend connection.
+    private var database: String?
+    private var sessionStatements: [String] = []
+    private var multiStatementsOption: Bool?
+    private var lastStatus = ServerStatus.autocommit
+
+    private var backend: BackendConnection?
+    private var queue = CircularBuffer<MySQLPacket>()
+    private var busy = false
+    private var readHeld = false
+    private var draining = false
+    private var handshakeTimer: Scheduled<Void>?
+    /// Runs when the forwarded reply of the current command completes.
+    private var onReplyFinished: ((ReplySummary) -> Void)?
+
+    init(store: RuntimeStore, registry: SessionRegistry, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.runtime = store.runtime
+        self.logger = logger
+    }
+
+    private var config: SleetConfig { runtime.config }
+    private var deprecateEOF: Bool { capabilities.contains(.deprecateEOF) }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let addr = context.channel.remoteAddress { clientHost = addr.ipAddress ?? "\(addr)" }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        guard let handle = registry.register(channel: context.channel, limit: config.maxConnections, requestDrain: {
+            loop.execute { bound.value.drain() }
+        }) else {
+            logger.warning("refusing client: max_connections reached", metadata: ["client": "\(clientHost)"])
+            sendError(.tooManyConnections(), sequenceID: 0, thenClose: true)
+            return
+        }
+        self.handle = handle
+        logger[metadataKey: "conn"] = "\(handle.id)"
+        logger[metadataKey: "client"] = "\(clientHost)"
+        let timeout = config.handshakeTimeoutMs
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout))) { [weak self] in
+            guard let self else { return }
+            switch self.state {
+            case .greeting, .awaitingHandshakeResponse, .awaitingAuthSwitchResponse:
+                self.logger.notice("disconnecting client: handshake not finished within \(timeout) ms")
+                self.closeNow()
+            default: break
+            }
+        }
+        let greeting = HandshakeV10(serverVersion: config.serverVersion, connectionID: handle.id, authPluginData: scramble,
+                                    capabilities: .sleetServer, characterSet: 45, statusFlags: .autocommit,
+                                    authPluginName: AuthScramble.nativePassword)
+        state = .awaitingHandshakeResponse
+        write(sequenceID: 0, flush: true) { greeting.encode(into: &$0) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closing
+        handshakeTimer?.cancel()
+        if let h = handle { registry.remove(h.id) }
+        backend?.onClose = nil
+        backend?.quit()
+        backend = nil
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let e = error as? PacketTooLargeError {
+            logger.notice("disconnecting client: packet larger than max_allowed_packet", metadata: ["limit": "\(e.limit)"])
+            sendError(.packetTooLarge(limit: e.limit), sequenceID: 1, thenClose: true)
+            return
+        }
+        if let e = error as? IOError, e.errnoCode == ECONNRESET || e.errnoCode == EPIPE {
+            logger.debug("client connection reset")
+        } else {
+            logger.notice("disconnecting client", metadata: ["reason": "\(error)"])
+        }
+        closeNow()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Backpressure: stop reading the backend while the client cannot keep up.
+        if context.channel.isWritable { backend?.resumeReading() } else { backend?.pauseReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // A client waits for the reply before its next command; while a command runs, do not read more.
+        if busy { readHeld = true } else { context.read() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let packet = unwrapInboundIn(data)
+        switch state {
+        case .greeting, .closing:
+            return
+        case .awaitingHandshakeResponse:
+            handleHandshakeResponse(packet)
+        case .awaitingAuthSwitchResponse(let response):
+            handleAuthSwitchResponse(packet, original: response)
+        case .awaitingChangeUserAuth(let request):
+            finishChangeUser(request, token: Array(packet.payload.readableBytesView), sequenceID: packet.lastSequenceID)
+        case .command:
+            queue.append(packet)
+            if !busy { processQueue() }
+        }
+    }
+
+    // MARK: Authentication
+
+    private func handleHandshakeResponse(_ packet: MySQLPacket) {
+        guard packet.sequenceID == 1 else { return protocolViolation("handshake response out of order (sequence \(packet.sequenceID))") }
+        if HandshakeResponse41.isSSLRequest(packet.payload) {
+            sendError(.handshakeError("TLS is not offered by this server"), sequenceID: 2, thenClose: true)
+            return
+        }
+        let response: HandshakeResponse41
+        do { response = try HandshakeResponse41.decode(packet.payload) } catch {
+            sendError(.handshakeError("\(error)"), sequenceID: 2, thenClose: true)
+            logger.notice("disconnecting client: bad handshake response", metadata: ["reason": "\(error)"])
+            return
+        }
+        capabilities = response.capabilities.intersection(.sleetServer)
+        characterSet = response.characterSet
+        userName = response.username
+        let plugin = response.authPluginName ?? AuthScramble.nativePassword
+        if plugin != AuthScramble.nativePassword && !(plugin.isEmpty && response.authResponse.count == 20) {
+            // Ask the client to use mysql_native_password over our scramble.
+            state = .awaitingAuthSwitchResponse(response)
+            write(sequenceID: 2, flush: true) { AuthSwitchRequest(pluginName: AuthScramble.nativePassword, pluginData: scramble).encode(into: &$0) }
+            return
+        }
+        completeLogin(response, token: response.authResponse, nextSequenceID: 2)
+    }
+
+    private func handleAuthSwitchResponse(_ packet: MySQLPacket, original: HandshakeResponse41) {
+        completeLogin(original, token: Array(packet.payload.readableBytesView), nextSequenceID: packet.lastSequenceID &+ 1)
+    }
+
+    private func completeLogin(_ response: HandshakeResponse41, token: [UInt8], nextSequenceID: UInt8) {
+        runtime = store.runtime
+        let outcome = runtime.plugins.authenticate(AuthRequest(user: response.username, host: clientHost, scramble: scramble, token: token))
+        guard case .accepted(let acct) = outcome else {
+            logger.notice("access denied", metadata: ["user": "\(response.username)"])
+            sendError(.accessDenied(user: response.username, host: clientHost, usingPassword: !token.isEmpty), sequenceID: nextSequenceID, thenClose: true)
+            return
+        }
+        account = acct
+        handle?.setUser(acct.user)
+        logger[metadataKey: "user"] = "\(acct.user)"
+        database = response.database
+        state = .command
+        busy = true
+        let finish: () -> Void = { [weak self] in
+            guard let self else { return }
+            self.handshakeTimer?.cancel()
+            self.write(sequenceID: nextSequenceID, flush: true) { OKPacket(status: self.lastStatus).encode(into: &$0) }
+            self.commandDone()
+        }
+        guard database != nil else { return finish() }
+        // A database named at login must exist: check it now, as MySQL would.
+        ensureBackend { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success: finish()
+            case .failure(let error):
+                self.sendError(error, sequenceID: nextSequenceID, thenClose: true)
+            }
+        }
+    }
+
+    // MARK: Commands
+
+    private func processQueue() {
+        while !busy, state.isCommand, let packet = queue.popFirst() {
+            if draining { closeNow(); return }
+            busy = true
+            handleCommand(packet)
+        }
+    }
+
+    /// The current command is finished: take the next one, or read more from the client.
+    private func commandDone() {
+        busy = false
+        onReplyFinished = nil
+        if draining { closeNow(); return }
+        if !queue.isEmpty { processQueue() }
+        if !busy, readHeld, let context {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func handleCommand(_ packet: MySQLPacket) {
+        guard packet.sequenceID == 0 else {
+            return protocolViolation("command packet out of order (sequence \(packet.sequenceID))")
+        }
+        guard let byte = packet.payload.getInteger(at: packet.payload.readerIndex, as: UInt8.self) else {
+            return protocolViolation("empty command packet")
+        }
+        runtime = store.runtime
+        let replySeq = packet.lastSequenceID &+ 1
+        switch Command(rawValue: byte) {
+        case .quit:
+            closeNow()
+        case .ping:
+            replyOK(sequenceID: replySeq)
+        case .query:
+            handleQuery(packet)
+        case .initDB:
+            var p = packet.payload
+            p.moveReaderIndex(forwardBy: 1)
+            let db = p.readString(length: p.readableBytes) ?? ""
+            forward(packet, expecting: .okOrError) { [weak self] s in if !s.sawError { self?.database = db } }
+        case .fieldList:
+            forward(packet, expecting: .fieldList)
+        case .statistics:
+            forward(packet, expecting: .singlePacket)
+        case .setOption:
+            let option = packet.payload.getInteger(at: packet.payload.readerIndex + 1, endianness: .little, as: UInt16.self)
+            forward(packet, expecting: .singlePacket) { [weak self] s in
+                if !s.sawError, let option { self?.multiStatementsOption = option == 0 }
+            }
+        case .resetConnection:
+            sessionStatements.removeAll()
+            if backend != nil {
+                forward(packet, expecting: .okOrError)
+            } else {
+                lastStatus = .autocommit
+                replyOK(sequenceID: replySeq)
+            }
+        case .changeUser:
+            handleChangeUser(packet)
+        case .processKill:
+            let id = packet.payload.getInteger(at: packet.payload.readerIndex + 1, endianness: .little, as: UInt32.self) ?? 0
+            kill(id: UInt64(id), queryOnly: false, replySequenceID: replySeq)
+        case .stmtClose, .stmtSendLongData:
+            // No reply is sent for these commands.
+            commandDone()
+        case .stmtPrepare, .stmtExecute, .stmtReset, .stmtFetch:
+            replyError(.unsupported("prepared statements (the binary protocol) yet; use text queries"), sequenceID: replySeq)
+        default:
+            logger.debug("unknown command", metadata: ["command": "\(byte)"])
+            replyError(.unknownCommand(byte), sequenceID: replySeq)
+        }
+    }
+
+    private func handleQuery(_ packet: MySQLPacket) {
+        var p = packet.payload
+        p.moveReaderIndex(forwardBy: 1)
+        let sql = p.readString(length: p.readableBytes) ?? ""
+        let replySeq = packet.lastSequenceID &+ 1
+        let kind = Classifier.classify(sql)
+        switch kind {
+        case .kill(let id, let queryOnly):
+            kill(id: id, queryOnly: queryOnly, replySequenceID: replySeq)
+        case .use(let db):
+            forward(packet, expecting: .resultSets) { [weak self] s in if !s.sawError { self?.database = db } }
+        case .set:
+            forward(packet, expecting: .resultSets) { [weak self] s in
+                guard let self, !s.sawError else { return }
+                if !self.sessionStatements.contains(sql) {
+                    self.sessionStatements.append(sql)
+                    if self.sessionStatements.count > 256 { self.sessionStatements.removeFirst() }
+                }
+            }
+        case .select:
+            if let local = LocalQuery.match(sql) {
+                answerLocally(local, sequenceID: replySeq)
+            } else {
+                forward(packet, expecting: .resultSets)
+            }
+        default:
+            forward(packet, expecting: .resultSets)
+        }
+    }
+
+    private func answerLocally(_ q: LocalQuery, sequenceID: UInt8) {
+        let columns = q.columns.map { c -> ColumnDefinition41 in
+            switch c.function {
+            case .version: ColumnDefinition41(name: c.name, characterSet: 33, columnLength: 256, type: .varString)
+            case .connectionID: ColumnDefinition41(name: c.name, characterSet: 63, columnLength: 10, type: .longlong, flags: 0x81)
+            }
+        }
+        let row = q.columns.map { c -> String? in
+            switch c.function {
+            case .version: config.serverVersion
+            case .connectionID: "\(handle?.id ?? 0)"
+            }
+        }
+        write(sequenceID: nil, flush: true) { out in
+            ReplyEncoder.writeResultSet(columns: columns, rows: [row], deprecateEOF: deprecateEOF, status: lastStatus, sequenceID: sequenceID, into: &out)
+        }
+        commandDone()
+    }
+
+    // MARK: Forwarding
+
+    /// Sends the client's packet to the backend serving this session and streams the reply back.
+    private func forward(_ packet: MySQLPacket, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)? = nil) {
+        ensureBackend { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .failure(let error):
+                self.replyError(error, sequenceID: packet.lastSequenceID &+ 1)
+            case .success(let conn):
+                self.onReplyFinished = then
+                var framed = ByteBuffer()
+                if packet.frameCount == 1 {
+                    framed = self.context?.channel.allocator.buffer(capacity: packet.payload.readableBytes + 4) ?? ByteBuffer()
+                }
+                framed.writeMySQLPacket(packet.payload, sequenceID: packet.sequenceID)
+                if let context = self.context, !context.channel.isWritable { conn.pauseReading() }
+                conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
+            }
+        }
+    }
+
+    func backendForward(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func backendFlush() {
+        context?.flush()
+    }
+
+    func backendReplyFinished(_ summary: ReplySummary) {
+        if let s = summary.status { lastStatus = s }
+        onReplyFinished?(summary)
+        commandDone()
+    }
+
+    func backendFailed(_ error: BackendError, tracker: CommandResponseTracker) {
+        logger.warning("backend failed during a statement", metadata: ["error": "\(error)"])
+        dropBackend()
+        lastStatus.remove(.inTransaction)
+        if tracker.errorWouldBeValid {
+            write(sequenceID: tracker.nextSequenceID, flush: true) { ERRPacket(mysqlError(error)).encode(into: &$0) }
+            commandDone()
+        } else {
+            // Half a result-set header cannot be repaired for the client.
+            closeNow()
+        }
+    }
+
+    /// Returns the session's backend connection, connecting and replaying the session state first if needed.
+    private func ensureBackend(_ done: @escaping (Result<BackendConnection, MySQLError>) -> Void) {
+        if let b = backend, !b.isClosed { return done(.success(b)) }
+        guard let context else { return }
+        let plan = Router.plan(.other(firstWord: ""), inTransaction: false, config: config)
+        let target = plan.targets[0]
+        let endpoint = BackendEndpoint(shard: target.shard, role: .primary, address: target.address)
+        var caps = capabilities
+        if let m = multiStatementsOption { if m { caps.insert(.multiStatements) } else { caps.remove(.multiStatements) } }
+        let login = BackendLogin(user: config.backend.user, password: config.backend.password, database: database,
+                                 characterSet: characterSet, clientCapabilities: caps, connectTimeoutMs: config.backend.connectTimeoutMs)
+        BackendConnection.connect(to: endpoint, login: login, on: context.eventLoop, logger: logger) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .failure(let error):
+                self.logger.warning("backend connection failed", metadata: ["error": "\(error)"])
+                done(.failure(self.mysqlError(error)))
+            case .success(let conn):
+                guard self.context != nil else { conn.quit(); return }
+                self.backend = conn
+                self.handle?.setBackend((endpoint, conn.threadID))
+                conn.onClose = { [weak self] c in
+                    guard let self, self.backend === c else { return }
+                    self.backend = nil
+                    self.handle?.setBackend(nil)
+                }
+                self.replaySession(on: conn, statements: self.sessionStatements[...]) { done(.success(conn)) }
+            }
+        }
+    }
+
+    /// Applies the session's recorded SETs to a fresh backend connection.
+    private func replaySession(on conn: BackendConnection, statements: ArraySlice<String>, then: @escaping () -> Void) {
+        guard let first = statements.first else { return then() }
+        conn.query(first) { [weak self] result in
+            if case .success(let r) = result, let err = r.error {
+                self?.logger.notice("replaying a session statement failed", metadata: ["sql": "\(first)", "error": "\(err)"])
+            }
+            self?.replaySession(on: conn, statements: statements.dropFirst(), then: then)
+        }
+    }
+
+    private func dropBackend() {
+        backend?.onClose = nil
+        backend?.close(reason: "dropped by session")
+        backend = nil
+        handle?.setBackend(nil)
+    }
+
+    private func mysqlError(_ error: BackendError) -> MySQLError {
+        switch error {
+        case .unreachable(let e, let why):
+            return .noHealthyBackend(role: e.role.rawValue, shard: e.shard, detail: "\(e.address): \(why)")
+        case .serverError(let e, let err):
+            if err.code == 1045 || err.code == 1044 && err.message.contains("'\(config.backend.user)'") {
+                return MySQLError(code: 1105, sqlState: "HY000", message: "Sleet could not log in to backend \(e.address) as '\(config.backend.user)': \(err.message)")
+            }
+            return err
+        case .lost(let e, _):
+            return .lostBackend("\(e.address)")
+        case .incompatible(let e, let why):
+            return MySQLError(code: 1105, sqlState: "HY000", message: "backend \(e.address) is incompatible: \(why)")
+        }
+    }
+
+    // MARK: KILL
+
+    private func kill(id: UInt64, queryOnly: Bool, replySequenceID: UInt8) {
+        guard id <= UInt64(UInt32.max), let target = registry.session(UInt32(id)) else {
+            return replyError(.unknownThread(id), sequenceID: replySequenceID)
+        }
+        guard target.user == account?.user || account?.admin == true else {
+            return replyError(.notOwnerOfThread(id), sequenceID: replySequenceID)
+        }
+        if !queryOnly {
+            logger.info("KILL CONNECTION", metadata: ["target": "\(id)"])
+            if target.id == handle?.id {
+                closeNow()
+                return
+            }
+            target.channel.close(promise: nil)
+            return replyOK(sequenceID: replySequenceID)
+        }
+        guard let (endpoint, threadID) = target.backend, let context else {
+            return replyOK(sequenceID: replySequenceID)
+        }
+        let login = BackendLogin(user: config.backend.user, password: config.backend.password, database: nil,
+                                 characterSet: characterSet, clientCapabilities: [], connectTimeoutMs: config.backend.connectTimeoutMs)
+        BackendConnection.connect(to: endpoint, login: login, on: context.eventLoop, logger: logger) { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .failure(let error):
+                self.replyError(self.mysqlError(error), sequenceID: replySequenceID)
+            case .success(let conn):
+                conn.query("KILL QUERY \(threadID)") { [weak self] r in
+                    conn.quit()
+                    guard let self else { return }
+                    switch r {
+                    case .success(let reply):
+                        // The statement may have finished meanwhile (1094): that is fine.
+                        if let err = reply.error, err.code != 1094 { self.replyError(err, sequenceID: replySequenceID) }
+                        else { self.replyOK(sequenceID: replySequenceID) }
+                    case .failure(let e):
+                        self.replyError(self.mysqlError(e), sequenceID: replySequenceID)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: COM_CHANGE_USER
+
+    private func handleChangeUser(_ packet: MySQLPacket) {
+        let request: ChangeUserRequest
+        do { request = try ChangeUserRequest.decode(packet.payload, capabilities: capabilities) } catch {
+            return protocolViolation("\(error)")
+        }
+        // Always ask for mysql_native_password over a fresh scramble.
+        scramble = AuthScramble.randomScramble()
+        state = .awaitingChangeUserAuth(request)
+        busy = false // let the auth reply packet in
+        if readHeld, let context { readHeld = false; context.read() }
+        write(sequenceID: packet.lastSequenceID &+ 1, flush: true) {
+            AuthSwitchRequest(pluginName: AuthScramble.nativePassword, pluginData: scramble).encode(into: &$0)
+        }
+    }
+
+    private func finishChangeUser(_ request: ChangeUserRequest, token: [UInt8], sequenceID: UInt8) {
+        busy = true
+        state = .command
+        let replySeq = sequenceID &+ 1
+        let outcome = runtime.plugins.authenticate(AuthRequest(user: request.user, host: clientHost, scramble: scramble, token: token))
+        guard case .accepted(let acct) = outcome else {
+            logger.notice("COM_CHANGE_USER denied", metadata: ["user": "\(request.user)"])
+            sendError(.accessDenied(user: request.user, host: clientHost, usingPassword: !token.isEmpty), sequenceID: replySeq, thenClose: true)
+            return
+        }
+        account = acct
+        userName = acct.user
+        handle?.setUser(acct.user)
+        logger[metadataKey: "user"] = "\(acct.user)"
+        // A new user starts a new session: nothing of the old one survives.
+        dropBackend()
+        sessionStatements.removeAll()
+        multiStatementsOption = nil
+        lastStatus = .autocommit
+        database = request.database
+        if let cs = request.characterSet { characterSet = UInt8(truncatingIfNeeded: cs) }
+        guard database != nil else { return replyOK(sequenceID: replySeq) }
+        ensureBackend { [weak self] result in
+            switch result {
+            case .success: self?.replyOK(sequenceID: replySeq)
+            case .failure(let e): self?.replyError(e, sequenceID: replySeq)
+            }
+        }
+    }
+
+    // MARK: Output
+
+    private func write(sequenceID: UInt8?, flush: Bool, _ body: (inout ByteBuffer) -> Void) {
+        guard let context else { return }
+        var out = context.channel.allocator.buffer(capacity: 256)
+        if let sequenceID {
+            out.writeMySQLPacket(sequenceID: sequenceID, body)
+        } else {
+            body(&out)
+        }
+        if flush { context.writeAndFlush(wrapOutboundOut(out), promise: nil) } else { context.write(wrapOutboundOut(out), promise: nil) }
+    }
+
+    private func replyOK(sequenceID: UInt8) {
+        write(sequenceID: sequenceID, flush: true) { OKPacket(status: lastStatus).encode(into: &$0) }
+        commandDone()
+    }
+
+    private func replyError(_ error: MySQLError, sequenceID: UInt8) {
+        write(sequenceID: sequenceID, flush: true) { ERRPacket(error).encode(into: &$0) }
+        commandDone()
+    }
+
+    private func sendError(_ error: MySQLError, sequenceID: UInt8, thenClose: Bool) {
+        guard let context else { return }
+        var out = context.channel.allocator.buffer(capacity: 128)
+        out.writeMySQLPacket(sequenceID: sequenceID) { ERRPacket(error).encode(into: &$0) }
+        if thenClose {
+            state = .closing
+            context.writeAndFlush(wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        }
+    }
+
+    private func protocolViolation(_ why: String) {
+        logger.notice("disconnecting client: protocol violation", metadata: ["reason": "\(why)"])
+        sendError(MySQLError(code: 1156, sqlState: "08S01", message: "Got packets out of order"), sequenceID: 1, thenClose: true)
+    }
+
+    private func closeNow() {
+        state = .closing
+        context?.close(promise: nil)
+    }
+
+    /// Graceful shutdown: close once the running statement (if any) is done.
+    func drain() {
+        draining = true
+        if !busy { closeNow() }
+    }
+}
+

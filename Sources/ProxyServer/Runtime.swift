@@ -1,0 +1,37 @@
+import Backend
+import PluginAPI
+import SleetConfig
+import Synchronization
+
+/// Everything a statement needs that comes from the config: an immutable snapshot, swapped whole
+/// on reload, so a failed reload changes nothing and a running statement keeps the snapshot it
+/// started with.
+public struct ProxyRuntime: Sendable {
+    public let config: SleetConfig
+    public let plugins: PluginChain
+
+    public init(config: SleetConfig, factories: [PluginFactory]) throws {
+        self.config = config
+        self.plugins = try PluginChain(config: config, factories: factories)
+        if plugins.authenticators.isEmpty {
+            throw RuntimeError.noAuthentication
+        }
+    }
+}
+
+public enum RuntimeError: Error, CustomStringConvertible {
+    case noAuthentication
+    public var description: String {
+        switch self {
+        case .noAuthentication: "no authentication plugin enabled: add plugins.auth_file with at least one user"
+        }
+    }
+}
+
+/// Holds the current runtime snapshot.
+public final class RuntimeStore: Sendable {
+    private let current: Mutex<ProxyRuntime>
+    public init(_ runtime: ProxyRuntime) { current = Mutex(runtime) }
+    public var runtime: ProxyRuntime { current.withLock { $0 } }
+    public func replace(_ runtime: ProxyRuntime) { current.withLock { $0 = runtime } }
+}

@@ -1,0 +1,59 @@
+/// Statements Sleet answers itself because the backend's answer would be wrong for a client of
+/// the proxy: `SELECT @@version` (Sleet's version string) and `SELECT CONNECTION_ID()` (the proxy's
+/// connection id, the one `KILL` takes).
+public enum LocalFunction: Sendable, Equatable {
+    case version
+    case connectionID
+}
+
+public struct LocalQuery: Sendable, Equatable {
+    public var columns: [(name: String, function: LocalFunction)]
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.columns.elementsEqual(b.columns) { $0.name == $1.name && $0.function == $1.function }
+    }
+
+    /// Matches `SELECT item [[AS] alias] (, item [[AS] alias])* [;]` where every item is one of
+    /// `@@version`, `@@global.version`, `@@session.version`, `VERSION()`, `CONNECTION_ID()`.
+    public static func match(_ sql: String) -> LocalQuery? {
+        let lexer = Lexer(sql)
+        let t = lexer.tokens(limit: 64)
+        guard t.count >= 2, t[0].isWord("SELECT") else { return nil }
+        var i = 1
+        var cols: [(String, LocalFunction)] = []
+        while i < t.count {
+            let start = t[i].offset
+            var fn: LocalFunction?
+            if t[i].kind == .variable {
+                switch t[i].text.lowercased() {
+                case "@@version", "@@global.version", "@@session.version": fn = .version
+                default: return nil
+                }
+                i += 1
+            } else if t[i].kind == .word, i + 2 < t.count, t[i + 1].text == "(", t[i + 2].text == ")" {
+                switch t[i].text {
+                case "VERSION": fn = .version
+                case "CONNECTION_ID": fn = .connectionID
+                default: return nil
+                }
+                i += 3
+            } else {
+                return nil
+            }
+            let end = t[i - 1].offset + t[i - 1].length
+            var name = String(decoding: lexer.bytes[start..<end], as: UTF8.self)
+            if i < t.count, t[i].isWord("AS") { i += 1 }
+            if i < t.count, t[i].kind == .word || t[i].kind == .quotedIdentifier || t[i].kind == .string,
+               !t[i].isWord("FROM"), !t[i].isWord("LIMIT") {
+                name = t[i].kind == .word ? String(decoding: lexer.bytes[t[i].offset..<(t[i].offset + t[i].length)], as: UTF8.self) : t[i].text
+                i += 1
+            }
+            cols.append((name, fn!))
+            if i < t.count, t[i].text == "," { i += 1; continue }
+            if i < t.count, t[i].text == ";", i + 1 == t.count { i += 1 }
+            break
+        }
+        guard i == t.count, !cols.isEmpty else { return nil }
+        return LocalQuery(columns: cols)
+    }
+}

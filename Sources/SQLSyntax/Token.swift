@@ -1,0 +1,33 @@
+/// A lexical token of MySQL-dialect SQL. Ranges index into the UTF-8 bytes of the statement.
+public struct Token: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A bare word: keyword or identifier (the lexer does not tell them apart).
+        case word
+        /// `backticked` identifier; `text` is the unquoted name.
+        case quotedIdentifier
+        /// '...' or "..." (with an optional `_charset` introducer); `text` is the unescaped value.
+        case string
+        case number
+        /// 0x.., X'..', b'..'
+        case hexOrBit
+        /// `?`
+        case placeholder
+        /// `@var` or `@@var` (text includes the @ signs)
+        case variable
+        /// Operators and punctuation: `(`, `)`, `,`, `;`, `=`, `<=>`, ...
+        case symbol
+    }
+
+    public var kind: Kind
+    /// The token's value: upper-cased for words, unquoted/unescaped for strings and identifiers.
+    public var text: String
+    /// Byte offset of the token in the statement.
+    public var offset: Int
+    public var length: Int
+
+    public init(kind: Kind, text: String, offset: Int, length: Int) {
+        self.kind = kind; self.text = text; self.offset = offset; self.length = length
+    }
+
+    public func isWord(_ w: String) -> Bool { kind == .word && text == w }
+}
