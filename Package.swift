@@ -72,8 +72,15 @@ let package = Package(
             "MySQLControl", "Monitor",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Shared by the integration suites: the fleet, Sleet in-process, the mariadb CLI.
+        .target(name: "TestSupport", dependencies: [
+            "ProxyServer", "AuthFile", "PluginAPI", "MySQLControl", "SleetConfig",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "ProxyServer", "AuthFile", "MySQLControl", "MySQLWire", "SleetConfig",
+            "TestSupport", "ProxyServer", "AuthFile", "MySQLControl", "MySQLWire", "SleetConfig",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
