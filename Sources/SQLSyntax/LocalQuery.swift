@@ -16,7 +16,13 @@ public struct LocalQuery: Sendable, Equatable {
     /// Matches `SELECT item [[AS] alias] (, item [[AS] alias])* [;]` where every item is one of
     /// `@@version`, `@@global.version`, `@@session.version`, `VERSION()`, `CONNECTION_ID()`.
     public static func match(_ sql: String) -> LocalQuery? {
+        // Cheap pre-check on the hot path: only a statement whose second token could start a
+        // local item is lexed in full.
+        guard sql.utf8.count <= 512 else { return nil }
         let lexer = Lexer(sql)
+        let head = lexer.tokens(limit: 2)
+        guard head.count == 2, head[0].isWord("SELECT"),
+              head[1].kind == .variable || head[1].isWord("VERSION") || head[1].isWord("CONNECTION_ID") else { return nil }
         let t = lexer.tokens(limit: 64)
         guard t.count >= 2, t[0].isWord("SELECT") else { return nil }
         var i = 1

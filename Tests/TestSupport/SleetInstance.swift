@@ -64,7 +64,7 @@ public final class SleetInstance: Sendable {
 
     /// A libmysqlclient connection through Sleet.
     public func connect(user: String = appUser, password: String = appPassword, database: String? = nil,
-                        readTimeoutSeconds: UInt32 = 60) throws -> MySQLConnection {
+                        readTimeoutSeconds: Int = 60) throws -> MySQLConnection {
         try MySQLConnection(host: "127.0.0.1", port: port, user: user, password: password, database: database,
                             connectTimeoutSeconds: 5, readTimeoutSeconds: readTimeoutSeconds)
     }
