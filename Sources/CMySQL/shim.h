@@ -33,4 +33,16 @@ static inline int sleet_mysql_option_string(MYSQL *m, enum mysql_option opt, con
 static inline unsigned long sleet_mysql_client_flags_multi(void) {
     return CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS;
 }
+
+/// Names the calling thread (visible in `top -H`, gdb, /proc/<pid>/task/<tid>/comm; at most 15
+/// bytes on Linux). Foundation's `Thread.name` is not reliably applied to the OS thread on Linux.
+#if defined(__linux__)
+#include <sys/prctl.h>
+static inline void sleet_set_current_thread_name(const char *name) { (void)prctl(PR_SET_NAME, name, 0, 0, 0); }
+#elif defined(__APPLE__)
+#include <pthread.h>
+static inline void sleet_set_current_thread_name(const char *name) { (void)pthread_setname_np(name); }
+#else
+static inline void sleet_set_current_thread_name(const char *name) { (void)name; }
+#endif
 #endif
