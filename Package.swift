@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "MySQLWireTests", dependencies: [
             "MySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOTestUtils", package: "swift-nio"),
         ]),

@@ -77,23 +77,13 @@ extension ByteBuffer {
         writeLengthEncodedInteger(UInt64(bytes.count)) + writeBytes(bytes)
     }
 
-    /// Reads up to (and consumes) a NUL byte. Returns nil if there is no NUL.
-    public mutating func readNullTerminatedString() -> String? {
-        guard let nul = readableBytesView.firstIndex(of: 0) else { return nil }
-        let s = readString(length: nul - readerIndex)
-        moveReaderIndex(forwardBy: 1)
-        return s
-    }
+    // `readNullTerminatedString()` and `writeNullTerminatedString(_:)` come from NIOCore (same
+    // behaviour); redeclaring them here made every caller importing both modules ambiguous.
 
     public mutating func readNullTerminatedBytes() -> [UInt8]? {
         guard let nul = readableBytesView.firstIndex(of: 0) else { return nil }
         let s = readBytes(length: nul - readerIndex)
         moveReaderIndex(forwardBy: 1)
         return s
-    }
-
-    @discardableResult
-    public mutating func writeNullTerminatedString(_ string: String) -> Int {
-        writeString(string) + writeInteger(UInt8(0))
     }
 }

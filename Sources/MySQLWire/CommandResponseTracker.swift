@@ -4,7 +4,8 @@ import NIOCore
 /// first bytes, so replies can be forwarded unchanged. Also tracks the server status flags.
 ///
 /// Feed it every frame of the reply in order with `consume(frameLength:payload:)`; the payload
-/// passed may be just the frame's first bytes (at most the whole frame).
+/// passed may be just the frame's first 21 bytes (at most the whole frame): an OK packet's status
+/// flags follow two length-encoded integers of up to 9 bytes each.
 public struct CommandResponseTracker: Sendable {
     public enum Expectation: Sendable, Equatable {
         /// COM_QUERY, also COM_STMT_EXECUTE in text-like framing: OK | ERR | result sets, chained by MORE_RESULTS.
@@ -68,7 +69,7 @@ public struct CommandResponseTracker: Sendable {
 
     public var isFinished: Bool { state == .finished }
 
-    /// Consumes one frame (header already removed). `payload` holds at least the first 9 bytes of
+    /// Consumes one frame (header already removed). `payload` holds at least the first 21 bytes of
     /// the frame when the frame is that long (the whole frame is fine), `frameLength` the frame's size.
     public mutating func consume(frameLength: Int, sequenceID: UInt8, payload: ByteBuffer) throws(MySQLProtocolError) -> Progress {
         guard state != .finished else { throw .malformed("packet after the end of a reply") }

@@ -20,7 +20,8 @@ public struct OKPacket: Sendable, Equatable {
         b.writeLengthEncodedInteger(lastInsertID)
         b.writeInteger(status.rawValue, endianness: .little)
         b.writeInteger(warnings, endianness: .little)
-        if !info.isEmpty { b.writeString(info) }
+        // Servers send the info as a length-encoded string and clients read it that way.
+        if !info.isEmpty { b.writeLengthEncodedString(info) }
     }
 
     /// Decodes an OK packet (protocol 4.1, without session-state info).
@@ -30,7 +31,7 @@ public struct OKPacket: Sendable, Equatable {
               let affected = b.readLengthEncodedInteger(), let id = b.readLengthEncodedInteger(),
               let status = b.readInteger(endianness: .little, as: UInt16.self) else { return nil }
         let warnings = b.readInteger(endianness: .little, as: UInt16.self) ?? 0
-        let info = b.readString(length: b.readableBytes) ?? ""
+        let info = b.readableBytes > 0 ? (b.readLengthEncodedString() ?? b.readString(length: b.readableBytes) ?? "") : ""
         return OKPacket(header: h, affectedRows: affected, lastInsertID: id, status: ServerStatus(rawValue: status), warnings: warnings, info: info)
     }
 

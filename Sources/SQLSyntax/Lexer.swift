@@ -162,6 +162,7 @@ public struct Lexer: Sendable {
                 case UInt8(ascii: "0"): value.append(0x00)
                 case UInt8(ascii: "b"): value.append(0x08)
                 case UInt8(ascii: "Z"): value.append(0x1A)
+                case UInt8(ascii: "%"), UInt8(ascii: "_"): value.append(contentsOf: [c, e])  // MySQL keeps \% and \_
                 default: value.append(e)
                 }
                 j += 2; continue

@@ -23,8 +23,9 @@ public struct LocalQuery: Sendable, Equatable {
         let head = lexer.tokens(limit: 2)
         guard head.count == 2, head[0].isWord("SELECT"),
               head[1].kind == .variable || head[1].isWord("VERSION") || head[1].isWord("CONNECTION_ID") else { return nil }
-        let t = lexer.tokens(limit: 64)
-        guard t.count >= 2, t[0].isWord("SELECT") else { return nil }
+        let t = lexer.tokens(limit: 65)
+        // More than 64 tokens: not a short local query (and a cut-off token list could look like one).
+        guard t.count >= 2, t.count <= 64, t[0].isWord("SELECT") else { return nil }
         var i = 1
         var cols: [(String, LocalFunction)] = []
         while i < t.count {
@@ -48,15 +49,22 @@ public struct LocalQuery: Sendable, Equatable {
             }
             let end = t[i - 1].offset + t[i - 1].length
             var name = String(decoding: lexer.bytes[start..<end], as: UTF8.self)
-            if i < t.count, t[i].isWord("AS") { i += 1 }
+            let hasAS = i < t.count && t[i].isWord("AS")
+            if hasAS { i += 1 }
             if i < t.count, t[i].kind == .word || t[i].kind == .quotedIdentifier || t[i].kind == .string,
                !t[i].isWord("FROM"), !t[i].isWord("LIMIT") {
                 name = t[i].kind == .word ? String(decoding: lexer.bytes[t[i].offset..<(t[i].offset + t[i].length)], as: UTF8.self) : t[i].text
                 i += 1
+            } else if hasAS {
+                return nil  // `AS` without an alias: a syntax error for the server to report
             }
             cols.append((name, fn!))
-            if i < t.count, t[i].text == "," { i += 1; continue }
-            if i < t.count, t[i].text == ";", i + 1 == t.count { i += 1 }
+            if i < t.count, t[i].kind == .symbol, t[i].text == "," {
+                i += 1
+                if i == t.count { return nil }  // trailing comma
+                continue
+            }
+            if i < t.count, t[i].kind == .symbol, t[i].text == ";", i + 1 == t.count { i += 1 }
             break
         }
         guard i == t.count, !cols.isEmpty else { return nil }
