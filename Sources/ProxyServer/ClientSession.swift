@@ -296,10 +296,20 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     }
 
     private func handleQuery(_ packet: MySQLPacket) {
+        var packet = packet
         var p = packet.payload
         p.moveReaderIndex(forwardBy: 1)
-        let sql = p.readString(length: p.readableBytes) ?? ""
+        var sql = p.readString(length: p.readableBytes) ?? ""
         let replySeq = packet.lastSequenceID &+ 1
+        let local = LocalQuery.match(sql)
+        if local == nil, let rewritten = ConnectionIDRewrite.rewrite(sql, id: handle?.id ?? 0) {
+            // CONNECTION_ID() means Sleet's id, the one KILL takes.
+            sql = rewritten
+            var payload = ByteBuffer()
+            payload.writeInteger(Command.query.rawValue)
+            payload.writeString(sql)
+            packet.payload = payload
+        }
         let kind = Classifier.classify(sql)
         switch kind {
         case .kill(let id, let queryOnly):
@@ -315,7 +325,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
                 }
             }
         case .select:
-            if let local = LocalQuery.match(sql) {
+            if let local {
                 answerLocally(local, sequenceID: replySeq)
             } else {
                 forward(packet, expecting: .resultSets)
@@ -510,8 +520,13 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         do { request = try ChangeUserRequest.decode(packet.payload, capabilities: capabilities) } catch {
             return protocolViolation("\(error)")
         }
-        // Always ask for mysql_native_password over a fresh scramble.
-        scramble = AuthScramble.randomScramble()
+        let plugin = request.authPluginName ?? AuthScramble.nativePassword
+        if plugin == AuthScramble.nativePassword || plugin.isEmpty {
+            // As MariaDB does, the token is computed over the scramble of the original greeting
+            // (libmysqlclient never uses a new one for COM_CHANGE_USER).
+            return finishChangeUser(request, token: request.authResponse, sequenceID: packet.lastSequenceID)
+        }
+        // Another plugin: ask for mysql_native_password over the same scramble.
         state = .awaitingChangeUserAuth(request)
         busy = false // let the auth reply packet in
         if readHeld, let context { readHeld = false; context.read() }
@@ -526,9 +541,9 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         let replySeq = sequenceID &+ 1
         let outcome = runtime.plugins.authenticate(AuthRequest(user: request.user, host: clientHost, scramble: scramble, token: token))
         guard case .accepted(let acct) = outcome else {
+            // As MariaDB does: the old session stays as it was and usable.
             logger.notice("COM_CHANGE_USER denied", metadata: ["user": "\(request.user)"])
-            sendError(.accessDenied(user: request.user, host: clientHost, usingPassword: !token.isEmpty), sequenceID: replySeq, thenClose: true)
-            return
+            return replyError(.accessDenied(user: request.user, host: clientHost, usingPassword: !token.isEmpty), sequenceID: replySeq)
         }
         account = acct
         userName = acct.user

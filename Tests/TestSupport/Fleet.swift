@@ -55,4 +55,5 @@ public enum Fleet {
 
 public struct FleetMissing: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
 }

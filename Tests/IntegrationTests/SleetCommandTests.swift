@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `sleet` executable's commands, run as a user would.
+@Suite(.serialized)
+struct SleetCommandTests {
+    /// The sleet binary built next to this test bundle.
+    static func binary() throws -> URL {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [here, here.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("sleet")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw FleetMissing(description: "sleet binary not found next to \(here.path): run swift build first")
+    }
+
+    static var repoRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> CLIResult {
+        let p = Process()
+        p.executableURL = try binary()
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func hashPasswordPrintsNativeHash() throws {
+        let r = try Self.run(["hash-password"], stdin: "sleet-demo\n")
+        #expect(r.status == 0)
+        #expect(r.stdout == "*3A00909D5D61D96C3F0D9AFB40590637C5CEC018\n")
+        let noNewline = try Self.run(["hash-password"], stdin: "app-pw")
+        #expect(noNewline.stdout == "*72B37E3F4D899EDC98A9363172669E192CE424D5\n")
+    }
+
+    @Test func checkReportsEveryErrorWithFileLineColumn() throws {
+        let path = NSTemporaryDirectory() + "sleet-bad-\(UUID().uuidString).yaml"
+        try "listen: 127.0.0.1:3307\nbackend:\n  user: sleet\n  pool_sise: 4\nshards:\n  - primary: nowhere\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try Self.run(["check", "--config", path])
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(path):4:3: unknown key 'pool_sise'") && $0.contains("did you mean 'pool_size'?") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("\(path):6:14: ") }, "bad address reported at its column: \(lines)")
+        #expect(lines.allSatisfy { $0.hasPrefix(path + ":") }, "\(lines)")
+    }
+
+    @Test func checkAcceptsTheShippedConfigs() throws {
+        for file in ["Config/demo.yaml", "Config/sleet.yaml"] {
+            let r = try Self.run(["check", "--config", Self.repoRoot.appendingPathComponent(file).path], env: ["SLEET_BACKEND_PASSWORD": "x"])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            #expect(r.stdout.contains("shards (2):"), "\(file): \(r.stdout)")
+        }
+    }
+
+    @Test(.enabled(if: Fleet.shouldRun)) func checkConnectReportsEveryBackend() throws {
+        try Fleet.require()
+        let demo = Self.repoRoot.appendingPathComponent("Config/demo.yaml").path
+        let r = try Self.run(["check", "--config", demo, "--connect"], env: ["SLEET_BACKEND_PASSWORD": Fleet.password])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        for name in ["s0/primary", "s0/replica", "s1/primary", "s1/replica"] {
+            #expect(r.stdout.contains("\(name) "), "missing \(name)")
+        }
+        #expect(r.stdout.components(separatedBy: "reachable, version 10.11").count == 5, "\(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "role replica (read_only), replication Slave_IO_Running=Yes Slave_SQL_Running=Yes").count == 3, "\(r.stdout)")
+
+        let wrong = try Self.run(["check", "--config", demo, "--connect"], env: ["SLEET_BACKEND_PASSWORD": "wrong"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("UNREACHABLE"), "\(wrong.stdout)")
+        #expect(wrong.stdout.contains("1045"), "\(wrong.stdout)")
+    }
+
+    @Test func explainPrintsTheRoute() throws {
+        let demo = Self.repoRoot.appendingPathComponent("Config/demo.yaml").path
+        let r = try Self.run(["explain", "--config", demo, "SELECT 1"], env: ["SLEET_BACKEND_PASSWORD": "x"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("s0    | primary | 127.0.0.1:23306"), "\(r.stdout)")
+    }
+
+    @Test(.enabled(if: Fleet.shouldRun)) func serveAnswersAndStopsGracefullyOnSIGTERM() throws {
+        try Fleet.require()
+        let path = NSTemporaryDirectory() + "sleet-serve-\(UUID().uuidString).yaml"
+        let port = 34000 + Int.random(in: 0..<2000)
+        try """
+        listen: 127.0.0.1:\(port)
+        backend: { user: sleet, password: "${SLEET_BACKEND_PASSWORD}" }
+        shards:
+          - { name: s0, key_range: "-", primary: 127.0.0.1:23306 }
+        plugins:
+          auth_file:
+            users: [ { user: app, password_hash: "*72B37E3F4D899EDC98A9363172669E192CE424D5" } ]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let p = Process()
+        p.executableURL = try Self.binary()
+        p.arguments = ["--config", path]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SLEET_BACKEND_PASSWORD": Fleet.password]) { $1 }
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        var result: CLIResult?
+        for _ in 0..<50 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let r = try CLI.run(["-h", "127.0.0.1", "-P", "\(port)", "-u", "app", "-papp-pw", "-N", "-e", "select @@version"])
+            if r.status == 0 { result = r; break }
+        }
+        #expect(result?.stdout == "10.11.19-Sleet-0.1\n")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus)")
+    }
+}
