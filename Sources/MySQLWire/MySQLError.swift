@@ -25,8 +25,13 @@ extension MySQLError {
         MySQLError(code: 1105, sqlState: "HY000",
                    message: "no healthy \(role) for shard \(shard)" + (detail.map { " (\($0))" } ?? ""))
     }
+    /// 1927 (ER_CONNECTION_KILLED), as MaxScale does: client-range codes (2xxx) sent by a server are
+    /// rewritten to 2027 "malformed packet" by MariaDB Connector/C.
     public static func lostBackend(_ backend: String) -> MySQLError {
-        MySQLError(code: 2013, sqlState: "HY000", message: "Lost connection to backend \(backend) during query")
+        MySQLError(code: 1927, sqlState: "08S01", message: "Lost connection to backend \(backend) during query")
+    }
+    public static func packetsOutOfOrder() -> MySQLError {
+        MySQLError(code: 1156, sqlState: "08S01", message: "Got packets out of order")
     }
     public static func packetTooLarge(limit: Int) -> MySQLError {
         MySQLError(code: 1153, sqlState: "08S01", message: "Got a packet bigger than 'max_allowed_packet' bytes (\(limit))")
@@ -55,6 +60,6 @@ extension MySQLError {
         .accessDenied(user: "u", host: "h", usingPassword: true), .unknownCommand(0xFF), .unsupported("x"),
         .noHealthyBackend(role: "primary", shard: "s0"), .lostBackend("b"), .packetTooLarge(limit: 1),
         .adminRequired(), .unknownThread(1), .notOwnerOfThread(1), .tooManyConnections(), .serverShutdown(),
-        .handshakeError("x"),
+        .handshakeError("x"), .packetsOutOfOrder(),
     ]
 }

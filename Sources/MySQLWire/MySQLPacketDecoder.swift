@@ -23,6 +23,9 @@ public struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
                 throw PacketTooLargeError(limit: maxPacketSize)
             }
             guard buffer.readableBytes >= 4 + length else { return nil }
+            if pending != nil, seq != pendingSeq &+ UInt8(truncatingIfNeeded: pendingFrames) {
+                throw PacketOutOfOrderError(expected: pendingSeq &+ UInt8(truncatingIfNeeded: pendingFrames), got: seq)
+            }
             buffer.moveReaderIndex(forwardBy: 4)
             guard var chunk = buffer.readSlice(length: length) else { return nil }
             if length == MySQLPacket.maxFramePayload {
@@ -53,6 +56,12 @@ public struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
 
 public struct PacketTooLargeError: Error, Sendable, Equatable {
     public var limit: Int
+}
+
+/// A continuation frame whose sequence id does not follow the previous frame's.
+public struct PacketOutOfOrderError: Error, Sendable, Equatable {
+    public var expected: UInt8
+    public var got: UInt8
 }
 
 /// Encodes outbound `MySQLPacket`s (splitting payloads of 16 MiB and more into frames).

@@ -21,7 +21,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         case greeting
         case awaitingHandshakeResponse
         case awaitingAuthSwitchResponse(HandshakeResponse41)
-        case awaitingChangeUserAuth(ChangeUserRequest)
+        case awaitingChangeUserAuth(ChangeUserRequest, expectedSequenceID: UInt8)
         case command
         case closing
 
@@ -120,6 +120,11 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             sendError(.packetTooLarge(limit: e.limit), sequenceID: 1, thenClose: true)
             return
         }
+        if let e = error as? PacketOutOfOrderError {
+            logger.notice("disconnecting client: continuation frame out of order", metadata: ["expected": "\(e.expected)", "got": "\(e.got)"])
+            sendError(.packetsOutOfOrder(), sequenceID: e.got &+ 1, thenClose: true)
+            return
+        }
         if let e = error as? IOError, e.errnoCode == ECONNRESET || e.errnoCode == EPIPE {
             logger.debug("client connection reset")
         } else {
@@ -135,9 +140,14 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     }
 
     func read(context: ChannelHandlerContext) {
-        // A client waits for the reply before its next command; while a command runs, do not read more.
-        if busy { readHeld = true } else { context.read() }
+        // A client waits for the reply before its next command, so reads normally stay on (turning
+        // them off and on would cost two epoll_ctl calls per statement). Only a client that pipelines
+        // several commands behind a running one is paused.
+        if busy && queue.count >= Self.maxQueuedCommands { readHeld = true } else { context.read() }
     }
+
+    /// Commands a pipelining client may queue behind the running one before Sleet stops reading it.
+    static let maxQueuedCommands = 8
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let packet = unwrapInboundIn(data)
@@ -148,7 +158,10 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             handleHandshakeResponse(packet)
         case .awaitingAuthSwitchResponse(let response):
             handleAuthSwitchResponse(packet, original: response)
-        case .awaitingChangeUserAuth(let request):
+        case .awaitingChangeUserAuth(let request, let expectedSequenceID):
+            guard packet.sequenceID == expectedSequenceID else {
+                return protocolViolation("change-user auth response out of order (sequence \(packet.sequenceID))")
+            }
             finishChangeUser(request, token: Array(packet.payload.readableBytesView), sequenceID: packet.lastSequenceID)
         case .command:
             queue.append(packet)
@@ -184,6 +197,8 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     }
 
     private func handleAuthSwitchResponse(_ packet: MySQLPacket, original: HandshakeResponse41) {
+        // The AuthSwitchRequest went out with sequence id 2.
+        guard packet.sequenceID == 3 else { return protocolViolation("auth switch response out of order (sequence \(packet.sequenceID))") }
         completeLogin(original, token: Array(packet.payload.readableBytesView), nextSequenceID: packet.lastSequenceID &+ 1)
     }
 
@@ -223,7 +238,10 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     private func processQueue() {
         while !busy, state.isCommand, let packet = queue.popFirst() {
-            if draining { closeNow(); return }
+            if draining {
+                sendError(.serverShutdown(), sequenceID: packet.lastSequenceID &+ 1, thenClose: true)
+                return
+            }
             busy = true
             handleCommand(packet)
         }
@@ -233,7 +251,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     private func commandDone() {
         busy = false
         onReplyFinished = nil
-        if draining { closeNow(); return }
+        if draining { closeAfterFlush(); return }
         if !queue.isEmpty { processQueue() }
         if !busy, readHeld, let context {
             readHeld = false
@@ -527,7 +545,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             return finishChangeUser(request, token: request.authResponse, sequenceID: packet.lastSequenceID)
         }
         // Another plugin: ask for mysql_native_password over the same scramble.
-        state = .awaitingChangeUserAuth(request)
+        state = .awaitingChangeUserAuth(request, expectedSequenceID: packet.lastSequenceID &+ 2)
         busy = false // let the auth reply packet in
         if readHeld, let context { readHeld = false; context.read() }
         write(sequenceID: packet.lastSequenceID &+ 1, flush: true) {
@@ -602,7 +620,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     private func protocolViolation(_ why: String) {
         logger.notice("disconnecting client: protocol violation", metadata: ["reason": "\(why)"])
-        sendError(MySQLError(code: 1156, sqlState: "08S01", message: "Got packets out of order"), sequenceID: 1, thenClose: true)
+        sendError(.packetsOutOfOrder(), sequenceID: 1, thenClose: true)
     }
 
     private func closeNow() {
@@ -610,10 +628,19 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         context?.close(promise: nil)
     }
 
-    /// Graceful shutdown: close once the running statement (if any) is done.
+    /// Closes once everything written so far (the last reply) has reached the socket.
+    private func closeAfterFlush() {
+        guard let context else { return }
+        state = .closing
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    /// Graceful shutdown: close once the running statement (if any) is done and its reply sent.
     func drain() {
         draining = true
-        if !busy { closeNow() }
+        if !busy { closeAfterFlush() }
     }
 }
 
