@@ -60,6 +60,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Micro-benchmarks of the codec and classifier (run in release: scripts/bench --micro).
+        .executableTarget(name: "sleet-microbench", dependencies: [
+            "MySQLWire", "SQLSyntax",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Benchmarks/SleetMicrobench"),
         .testTarget(name: "MySQLWireTests", dependencies: [
             "MySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -315,26 +315,31 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     private func handleQuery(_ packet: MySQLPacket) {
         var packet = packet
-        var p = packet.payload
-        p.moveReaderIndex(forwardBy: 1)
-        var sql = p.readString(length: p.readableBytes) ?? ""
         let replySeq = packet.lastSequenceID &+ 1
-        let local = LocalQuery.match(sql)
-        if local == nil, let rewritten = ConnectionIDRewrite.rewrite(sql, id: handle?.id ?? 0) {
+        // Lex once; the SQL text as a String is built only where a branch needs it.
+        let lexer = packet.payload.withUnsafeReadableBytes { Lexer(bytes: Array(UnsafeRawBufferPointer(rebasing: $0.dropFirst()))) }
+        var head = lexer.tokens(limit: 8)
+        var sqlText: String { String(decoding: lexer.bytes, as: UTF8.self) }
+        let local = LocalQuery.couldMatch(head) ? LocalQuery.match(sqlText) : nil
+        var sql: String?
+        if local == nil, ConnectionIDRewrite.mightContain(bytes: lexer.bytes),
+           let rewritten = ConnectionIDRewrite.rewrite(sqlText, id: handle?.id ?? 0) {
             // CONNECTION_ID() means Sleet's id, the one KILL takes.
             sql = rewritten
+            head = Lexer(rewritten).tokens(limit: 8)
             var payload = ByteBuffer()
             payload.writeInteger(Command.query.rawValue)
-            payload.writeString(sql)
+            payload.writeString(rewritten)
             packet.payload = payload
         }
-        let kind = Classifier.classify(sql)
+        let kind = Classifier.classify(tokens: head, source: sql.map { Array($0.utf8) } ?? lexer.bytes)
         switch kind {
         case .kill(let id, let queryOnly):
             kill(id: id, queryOnly: queryOnly, replySequenceID: replySeq)
         case .use(let db):
             forward(packet, expecting: .resultSets) { [weak self] s in if !s.sawError { self?.database = db } }
         case .set:
+            let sql = sql ?? sqlText
             forward(packet, expecting: .resultSets) { [weak self] s in
                 guard let self, !s.sawError else { return }
                 if !self.sessionStatements.contains(sql) {

@@ -6,7 +6,9 @@ import Synchronization
 /// Everything a statement needs that comes from the config: an immutable snapshot, swapped whole
 /// on reload, so a failed reload changes nothing and a running statement keeps the snapshot it
 /// started with.
-public struct ProxyRuntime: Sendable {
+///
+/// A final class, so taking the current snapshot per statement costs one retain, not a copy of the config.
+public final class ProxyRuntime: Sendable {
     public let config: SleetConfig
     public let plugins: PluginChain
 

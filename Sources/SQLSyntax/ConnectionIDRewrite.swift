@@ -4,10 +4,12 @@
 public enum ConnectionIDRewrite {
     /// A cheap scan (no allocation) for the letters `connection_id` in any case. False means no rewrite is needed.
     public static func mightContain(_ sql: String) -> Bool {
-        let needle: [UInt8] = Array("connection_id".utf8)
-        var utf8 = sql.utf8.makeIterator()
+        mightContain(bytes: Array(sql.utf8))
+    }
+
+    public static func mightContain(bytes: [UInt8]) -> Bool {
         var matched = 0
-        while let c = utf8.next() {
+        for c in bytes {
             let lower = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
             if lower == needle[matched] {
                 matched += 1
@@ -18,6 +20,8 @@ public enum ConnectionIDRewrite {
         }
         return false
     }
+
+    private static let needle: [UInt8] = Array("connection_id".utf8)
 
     /// Returns the statement with every `CONNECTION_ID()` call replaced by `id`, or nil when there is none.
     public static func rewrite(_ sql: String, id: UInt32) -> String? {

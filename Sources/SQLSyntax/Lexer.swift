@@ -10,6 +10,7 @@ public struct Lexer: Sendable {
     /// All tokens of the statement text.
     public func tokens(limit: Int = .max) -> [Token] {
         var out: [Token] = []
+        out.reserveCapacity(Swift.min(limit, 16))
         var i = 0
         let n = bytes.count
         while i < n, out.count < limit {
@@ -76,7 +77,7 @@ public struct Lexer: Sendable {
                 if j < n, isWordByte(bytes[j]) {
                     // An identifier that starts with digits (e.g. 1abc).
                     while j < n, isWordByte(bytes[j]) { j += 1 }
-                    out.append(Token(kind: .word, text: text(start, j).uppercased(), offset: start, length: j - start))
+                    out.append(Token(kind: .word, text: upperASCII(start, j) ?? text(start, j).uppercased(), offset: start, length: j - start))
                 } else {
                     out.append(Token(kind: .number, text: text(start, j), offset: start, length: j - start))
                 }
@@ -85,14 +86,13 @@ public struct Lexer: Sendable {
             if isWordByte(c) {
                 var j = i
                 while j < n, isWordByte(bytes[j]) { j += 1 }
-                let word = text(start, j)
                 // Character set introducer: _utf8mb4'...'
                 if c == UInt8(ascii: "_"), j < n, bytes[j] == UInt8(ascii: "'") || bytes[j] == UInt8(ascii: "\"") {
                     let (value, end) = readQuoted(j, quote: bytes[j], escapes: true)
                     out.append(Token(kind: .string, text: value, offset: start, length: end - start))
                     i = end; continue
                 }
-                out.append(Token(kind: .word, text: word.uppercased(), offset: start, length: j - start))
+                out.append(Token(kind: .word, text: upperASCII(start, j) ?? text(start, j).uppercased(), offset: start, length: j - start))
                 i = j; continue
             }
             if c == UInt8(ascii: "@") {
@@ -111,25 +111,50 @@ public struct Lexer: Sendable {
                 out.append(Token(kind: .placeholder, text: "?", offset: start, length: 1))
                 i += 1; continue
             }
-            // Multi-byte operators.
-            let ops3 = ["<=>"]
-            let ops2 = ["<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->"]
-            var matched = false
-            for op in ops3 + ops2 {
-                let u = Array(op.utf8)
-                if i + u.count <= n, Array(bytes[i..<(i + u.count)]) == u {
-                    out.append(Token(kind: .symbol, text: op, offset: start, length: u.count))
-                    i += u.count; matched = true; break
-                }
-            }
-            if matched { continue }
-            out.append(Token(kind: .symbol, text: String(decoding: [c], as: UTF8.self), offset: start, length: 1))
-            i += 1
+            // Operators and punctuation (multi-byte ones first), without allocating.
+            let (op, opLength) = Lexer.symbol(c, i + 1 < n ? bytes[i + 1] : 0, i + 2 < n ? bytes[i + 2] : 0)
+            out.append(Token(kind: .symbol, text: op, offset: start, length: opLength))
+            i += opLength
+            continue
         }
         return out
     }
 
     private func text(_ a: Int, _ b: Int) -> String { String(decoding: bytes[a..<b], as: UTF8.self) }
+
+    /// Upper-cases an ASCII word byte by byte (no Unicode case mapping); nil if it has non-ASCII bytes.
+    private func upperASCII(_ a: Int, _ b: Int) -> String? {
+        String(unsafeUninitializedCapacity: b - a) { buf in
+            var k = 0
+            for idx in a..<b {
+                let c = bytes[idx]
+                if c >= 0x80 { return 0 }
+                buf[k] = (c >= 0x61 && c <= 0x7A) ? c - 0x20 : c
+                k += 1
+            }
+            return k
+        }.nilIfEmpty(expected: b - a)
+    }
+
+    /// The operator starting with `c` (followed by `d`, `e`): its text and length.
+    static func symbol(_ c: UInt8, _ d: UInt8, _ e: UInt8) -> (String, Int) {
+        switch (c, d) {
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): return e == UInt8(ascii: ">") ? ("<=>", 3) : ("<=", 2)
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): return (">=", 2)
+        case (UInt8(ascii: "<"), UInt8(ascii: ">")): return ("<>", 2)
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): return ("!=", 2)
+        case (UInt8(ascii: ":"), UInt8(ascii: "=")): return (":=", 2)
+        case (UInt8(ascii: "|"), UInt8(ascii: "|")): return ("||", 2)
+        case (UInt8(ascii: "&"), UInt8(ascii: "&")): return ("&&", 2)
+        case (UInt8(ascii: "<"), UInt8(ascii: "<")): return ("<<", 2)
+        case (UInt8(ascii: ">"), UInt8(ascii: ">")): return (">>", 2)
+        case (UInt8(ascii: "-"), UInt8(ascii: ">")): return e == UInt8(ascii: ">") ? ("->>", 3) : ("->", 2)
+        default: return (Lexer.singleByteSymbols[Int(c)], 1)
+        }
+    }
+
+    /// One-character symbol strings, built once (no allocation per token).
+    static let singleByteSymbols: [String] = (0..<256).map { String(decoding: [UInt8($0)], as: UTF8.self) }
 
     private func skipLine(_ i: Int) -> Int {
         var j = i
@@ -183,4 +208,8 @@ public struct Lexer: Sendable {
     @inline(__always) private func isWordByte(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == UInt8(ascii: "_") || c == UInt8(ascii: "$") || c >= 0x80
     }
+}
+
+extension String {
+    fileprivate func nilIfEmpty(expected: Int) -> String? { utf8.count == expected ? self : nil }
 }

@@ -15,6 +15,12 @@ public struct LocalQuery: Sendable, Equatable {
 
     /// Matches `SELECT item [[AS] alias] (, item [[AS] alias])* [;]` where every item is one of
     /// `@@version`, `@@global.version`, `@@session.version`, `VERSION()`, `CONNECTION_ID()`.
+    /// True when a statement whose first tokens are `head` could be a local query (cheap; no lexing).
+    public static func couldMatch(_ head: [Token]) -> Bool {
+        head.count >= 2 && head[0].isWord("SELECT")
+            && (head[1].kind == .variable || head[1].isWord("VERSION") || head[1].isWord("CONNECTION_ID"))
+    }
+
     public static func match(_ sql: String) -> LocalQuery? {
         // Cheap pre-check on the hot path: only a statement whose second token could start a
         // local item is lexed in full.
