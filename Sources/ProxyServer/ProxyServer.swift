@@ -22,7 +22,7 @@ public final class ProxyServer: Sendable {
     public init(runtime: ProxyRuntime, factories: [PluginFactory], group: MultiThreadedEventLoopGroup? = nil, logger: Logger) {
         self.store = RuntimeStore(runtime)
         self.factories = factories
-        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: runtime.config.resolvedEventLoops(cores: System.coreCount))
         self.ownsGroup = group == nil
         self.logger = logger
     }

@@ -43,7 +43,7 @@ final class ConfigLoader {
     }
 
     static let topLevelKeys = ["listen", "admin_listen", "max_connections", "database", "max_allowed_packet",
-                               "handshake_timeout_ms", "shutdown_timeout_ms", "server_version", "backend", "shards",
+                               "handshake_timeout_ms", "shutdown_timeout_ms", "server_version", "event_loops", "backend", "shards",
                                "tables", "routing", "plugins"]
     static let knownPlugins = ["auth_file", "authorization", "query_filter", "query_log"]
 
@@ -82,6 +82,7 @@ final class ConfigLoader {
         let handshakeTimeoutMs = optional(top, "handshake_timeout_ms").flatMap { int($0, min: 1) } ?? 10_000
         let shutdownTimeoutMs = optional(top, "shutdown_timeout_ms").flatMap { int($0, min: 0) } ?? 10_000
         let serverVersion = optional(top, "server_version").flatMap(serverVersion) ?? "10.11.19-Sleet-0.1"
+        let eventLoops = optional(top, "event_loops").flatMap { int($0, min: 1) }
         let backend = required(top, "backend").flatMap(backendSettings)
         let shards = required(top, "shards").map(shardList) ?? ShardList()
         let tables = optional(top, "tables").flatMap { tablesSection($0, shards: shards.declaredNames) } ?? Tables()
@@ -95,7 +96,7 @@ final class ConfigLoader {
                            database: database, maxAllowedPacket: maxAllowedPacket,
                            handshakeTimeoutMs: handshakeTimeoutMs, shutdownTimeoutMs: shutdownTimeoutMs,
                            serverVersion: serverVersion, backend: backend, shards: shards.shards,
-                           tables: finalTables, routing: routing, plugins: plugins)
+                           tables: finalTables, routing: routing, plugins: plugins, eventLoops: eventLoops)
     }
 
     // MARK: - backend

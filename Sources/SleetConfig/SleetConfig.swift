@@ -21,6 +21,9 @@ public struct SleetConfig: Sendable, Equatable {
     public var shutdownTimeoutMs: Int
     /// The server version string sent to clients. YAML `server_version`, default "10.11.19-Sleet-0.1".
     public var serverVersion: String
+    /// Event-loop threads serving clients (each client and its backend connections share one).
+    /// YAML `event_loops`, default nil = half the cores, at least 1 (see README "Performance").
+    public var eventLoops: Int?
     public var backend: BackendSettings
     public var shards: [Shard]
     public var tables: Tables
@@ -31,7 +34,8 @@ public struct SleetConfig: Sendable, Equatable {
                 database: String = "app", maxAllowedPacket: Int = 64 << 20, handshakeTimeoutMs: Int = 10_000,
                 shutdownTimeoutMs: Int = 10_000, serverVersion: String = "10.11.19-Sleet-0.1",
                 backend: BackendSettings, shards: [Shard], tables: Tables = Tables(),
-                routing: Routing = Routing(), plugins: Plugins = Plugins()) {
+                routing: Routing = Routing(), plugins: Plugins = Plugins(), eventLoops: Int? = nil) {
+        self.eventLoops = eventLoops
         self.path = path; self.listen = listen; self.adminListen = adminListen
         self.maxConnections = maxConnections; self.database = database
         self.maxAllowedPacket = maxAllowedPacket; self.handshakeTimeoutMs = handshakeTimeoutMs
@@ -47,6 +51,12 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     public init(host: String, port: Int) { self.host = host; self.port = port }
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+extension SleetConfig {
+    /// The event-loop count to use: `event_loops`, or half the cores (at least 1). On a machine shared
+    /// with MariaDB and clients, fewer loops mean fewer cross-thread wake-ups per statement.
+    public func resolvedEventLoops(cores: Int) -> Int { eventLoops ?? max(1, cores / 2) }
 }
 
 public struct BackendSettings: Sendable, Equatable {

@@ -6,7 +6,7 @@ extension SleetConfig {
         lines.append("config: \(path)")
         var listeners = "listen: \(listen)"
         if let adminListen { listeners += " (admin: \(adminListen))" }
-        lines.append(listeners + ", max_connections \(maxConnections)")
+        lines.append(listeners + ", max_connections \(maxConnections), event_loops \(eventLoops.map(String.init) ?? "half the cores")")
         lines.append("database: \(database), server_version \(serverVersion), max_allowed_packet \(maxAllowedPacket) bytes, "
                      + "handshake_timeout \(handshakeTimeoutMs) ms, shutdown_timeout \(shutdownTimeoutMs) ms")
         lines.append("backend: user \(backend.user)\(backend.password.isEmpty ? " (no password)" : ""), pool_size \(backend.poolSize), "

@@ -20,7 +20,7 @@ shards:
 
 private func config(_ lines: String) -> String { "listen: 127.0.0.1:3307\n" + base + "\n" + lines + "\n" + authSection }
 
-private let topKeys = "listen, admin_listen, max_connections, database, max_allowed_packet, handshake_timeout_ms, shutdown_timeout_ms, server_version, backend, shards, tables, routing, plugins"
+private let topKeys = "listen, admin_listen, max_connections, database, max_allowed_packet, handshake_timeout_ms, shutdown_timeout_ms, server_version, event_loops, backend, shards, tables, routing, plugins"
 
 let badConfigs: [BadConfig] = [
     // Syntax and shape

@@ -127,10 +127,20 @@ struct ValidConfigTests {
         #expect(config.handshakeTimeoutMs == 10_000)
         #expect(config.shutdownTimeoutMs == 10_000)
         #expect(config.serverVersion == "10.11.19-Sleet-0.1")
+        #expect(config.eventLoops == nil)
+        #expect(config.resolvedEventLoops(cores: 2) == 1 && config.resolvedEventLoops(cores: 1) == 1 && config.resolvedEventLoops(cores: 16) == 8)
         #expect(config.backend == BackendSettings(user: "sleet", password: "", connectTimeoutMs: 2000, poolSize: 64,
                                                   healthCheck: HealthCheck(intervalMs: 1000, maxReplicaLagS: 5)))
         #expect(config.routing == Routing(reads: .replica, readYourWrites: .gtid, crossShardTransactions: .reject, scatter: .allow))
         #expect(config.tables.sharded.isEmpty && config.tables.reference.isEmpty)
+    }
+
+    @Test func eventLoopsIsAPositiveInteger() throws {
+        let base = "listen: 127.0.0.1:3307\nbackend: { user: sleet }\nshards: [ { primary: 127.0.0.1:23306 } ]\n\(authSection)\n"
+        let config = try SleetConfig.parse(yaml: base + "event_loops: 3\n", path: "t.yaml", environment: [:])
+        #expect(config.eventLoops == 3 && config.resolvedEventLoops(cores: 2) == 3)
+        let errors = loadErrors(base + "event_loops: 0\n")
+        #expect(errors.count == 1 && errors[0].contains("event_loops"), "\(errors)")
     }
 
     @Test func singleShardNeedsOnlyAPrimary() throws {
