@@ -10,9 +10,17 @@ public struct MySQLPacket: Sendable, Equatable {
     public var payload: ByteBuffer
     /// The number of frames this packet used on the wire (the last frame's id is `sequenceID + frameCount - 1`).
     public var frameCount: Int
+    /// The packet exactly as it arrived (header included) when it came in one frame: forwarding it
+    /// needs no copy. Nil for packets built in memory or joined from several frames.
+    public var frame: ByteBuffer?
 
-    public init(sequenceID: UInt8, payload: ByteBuffer, frameCount: Int = 1) {
-        self.sequenceID = sequenceID; self.payload = payload; self.frameCount = frameCount
+    public init(sequenceID: UInt8, payload: ByteBuffer, frameCount: Int = 1, frame: ByteBuffer? = nil) {
+        self.sequenceID = sequenceID; self.payload = payload; self.frameCount = frameCount; self.frame = frame
+    }
+
+    /// Equal when the logical packets are: `frame` (how it arrived) does not count.
+    public static func == (a: MySQLPacket, b: MySQLPacket) -> Bool {
+        a.sequenceID == b.sequenceID && a.payload == b.payload && a.frameCount == b.frameCount
     }
 
     /// The sequence id of the last frame of this packet.

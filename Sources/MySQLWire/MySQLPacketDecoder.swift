@@ -26,6 +26,12 @@ public struct MySQLPacketDecoder: NIOSingleStepByteToMessageDecoder {
             if pending != nil, seq != pendingSeq &+ UInt8(truncatingIfNeeded: pendingFrames) {
                 throw PacketOutOfOrderError(expected: pendingSeq &+ UInt8(truncatingIfNeeded: pendingFrames), got: seq)
             }
+            if length < MySQLPacket.maxFramePayload, pending == nil {
+                // The common case: a whole packet in one frame. Keep the frame for zero-copy forwarding.
+                guard let frame = buffer.readSlice(length: 4 + length) else { return nil }
+                return MySQLPacket(sequenceID: seq, payload: frame.getSlice(at: frame.readerIndex + 4, length: length)!,
+                                   frameCount: 1, frame: frame)
+            }
             buffer.moveReaderIndex(forwardBy: 4)
             guard var chunk = buffer.readSlice(length: length) else { return nil }
             if length == MySQLPacket.maxFramePayload {

@@ -331,6 +331,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             payload.writeInteger(Command.query.rawValue)
             payload.writeString(rewritten)
             packet.payload = payload
+            packet.frame = nil
         }
         let kind = Classifier.classify(tokens: head, source: sql.map { Array($0.utf8) } ?? lexer.bytes)
         switch kind {
@@ -381,22 +382,33 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     /// Sends the client's packet to the backend serving this session and streams the reply back.
     private func forward(_ packet: MySQLPacket, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)? = nil) {
+        // Fast path: the session already has a live backend connection.
+        if let conn = backend, !conn.isClosed {
+            return send(packet, to: conn, expecting: expecting, then: then)
+        }
         ensureBackend { [weak self] result in
             guard let self else { return }
             switch result {
             case .failure(let error):
                 self.replyError(error, sequenceID: packet.lastSequenceID &+ 1)
             case .success(let conn):
-                self.onReplyFinished = then
-                var framed = ByteBuffer()
-                if packet.frameCount == 1 {
-                    framed = self.context?.channel.allocator.buffer(capacity: packet.payload.readableBytes + 4) ?? ByteBuffer()
-                }
-                framed.writeMySQLPacket(packet.payload, sequenceID: packet.sequenceID)
-                if let context = self.context, !context.channel.isWritable { conn.pauseReading() }
-                conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
+                self.send(packet, to: conn, expecting: expecting, then: then)
             }
         }
+    }
+
+    private func send(_ packet: MySQLPacket, to conn: BackendConnection, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)?) {
+        onReplyFinished = then
+        let framed: ByteBuffer
+        if let frame = packet.frame {
+            framed = frame // unchanged bytes, no copy
+        } else {
+            var b = context?.channel.allocator.buffer(capacity: packet.payload.readableBytes + 4 * packet.frameCount) ?? ByteBuffer()
+            b.writeMySQLPacket(packet.payload, sequenceID: packet.sequenceID)
+            framed = b
+        }
+        if let context, !context.channel.isWritable { conn.pauseReading() }
+        conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
     }
 
     func backendForward(_ bytes: ByteBuffer) {
