@@ -13,7 +13,7 @@ import SleetConfig
 /// One client connection: the server side of the protocol. Lives on one event loop together with
 /// the backend connections that serve it; no locks, no hops on the statement path.
 final class ClientSession: ChannelDuplexHandler, BackendReplySink {
-    typealias InboundIn = MySQLPacket
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -51,6 +51,9 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     private var lastStatus = ServerStatus.autocommit
 
     private var backend: BackendConnection?
+    private var decoder: MySQLPacketDecoder
+    /// Bytes of an incomplete packet, kept until the rest arrives.
+    private var cumulation: ByteBuffer?
     private var queue = CircularBuffer<MySQLPacket>()
     private var busy = false
     private var readHeld = false
@@ -64,6 +67,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         self.registry = registry
         self.runtime = store.runtime
         self.logger = logger
+        self.decoder = MySQLPacketDecoder(maxPacketSize: runtime.config.maxAllowedPacket)
     }
 
     private var config: SleetConfig { runtime.config }
@@ -115,6 +119,16 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let e = error as? IOError, e.errnoCode == ECONNRESET || e.errnoCode == EPIPE {
+            logger.debug("client connection reset")
+        } else {
+            logger.notice("disconnecting client", metadata: ["reason": "\(error)"])
+        }
+        closeNow()
+    }
+
+    private func decodingFailed(_ error: Error) {
+        cumulation = nil
         if let e = error as? PacketTooLargeError {
             logger.notice("disconnecting client: packet larger than max_allowed_packet", metadata: ["limit": "\(e.limit)"])
             sendError(.packetTooLarge(limit: e.limit), sequenceID: 1, thenClose: true)
@@ -125,11 +139,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             sendError(.packetsOutOfOrder(), sequenceID: e.got &+ 1, thenClose: true)
             return
         }
-        if let e = error as? IOError, e.errnoCode == ECONNRESET || e.errnoCode == EPIPE {
-            logger.debug("client connection reset")
-        } else {
-            logger.notice("disconnecting client", metadata: ["reason": "\(error)"])
-        }
+        logger.notice("disconnecting client: undecodable input", metadata: ["reason": "\(error)"])
         closeNow()
     }
 
@@ -149,8 +159,32 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     /// Commands a pipelining client may queue behind the running one before Sleet stops reading it.
     static let maxQueuedCommands = 8
 
+    /// Frames bytes into packets right here rather than in a ByteToMessageHandler: a MySQLPacket
+    /// is too large for NIOAny's inline storage, so passing it down the pipeline would box it on
+    /// the heap and cast it back, for every statement.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let packet = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
+        if var c = cumulation {
+            c.writeBuffer(&buffer)
+            buffer = c
+            cumulation = nil
+        }
+        do {
+            while let packet = try decoder.decode(buffer: &buffer) {
+                if case .closing = state { return }
+                handlePacket(packet)
+            }
+        } catch {
+            decodingFailed(error)
+            return
+        }
+        if buffer.readableBytes > 0 {
+            buffer.discardReadBytes()
+            cumulation = buffer
+        }
+    }
+
+    private func handlePacket(_ packet: MySQLPacket) {
         switch state {
         case .greeting, .closing:
             return

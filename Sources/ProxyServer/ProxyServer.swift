@@ -59,8 +59,6 @@ public final class ProxyServer: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let maxPacket = store.runtime.config.maxAllowedPacket
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MySQLPacketDecoder(maxPacketSize: maxPacket)))
                     try channel.pipeline.syncOperations.addHandler(ClientSession(store: store, registry: registry, logger: logger))
                 }
             }

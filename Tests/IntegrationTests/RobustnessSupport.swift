@@ -81,17 +81,19 @@ enum Robust {
     }
 }
 
-/// Samples this process's RSS from its own thread until stopped; keeps the peak.
+/// Samples a process's RSS (`rss`) from its own thread until stopped; keeps the peak.
 final class RSSSampler: Sendable {
     private let peakValue = Mutex<Int>(0)
     private let running = Atomic<Bool>(true)
     private let done = DispatchSemaphore(value: 0)
+    private let rss: @Sendable () -> Int
 
-    init(intervalMs: Int = 2) {
-        peakValue.withLock { $0 = currentRSS() }
+    init(_ rss: @escaping @Sendable () -> Int, intervalMs: Int = 2) {
+        self.rss = rss
+        peakValue.withLock { $0 = rss() }
         let thread = Thread { [self] in
             while running.load(ordering: .acquiring) {
-                let rss = currentRSS()
+                let rss = self.rss()
                 peakValue.withLock { $0 = max($0, rss) }
                 usleep(useconds_t(intervalMs * 1000))
             }
@@ -107,7 +109,7 @@ final class RSSSampler: Sendable {
     func stop() -> Int {
         running.store(false, ordering: .releasing)
         done.wait()
-        let rss = currentRSS()
+        let rss = self.rss()
         return peakValue.withLock { $0 = max($0, rss); return $0 }
     }
 }

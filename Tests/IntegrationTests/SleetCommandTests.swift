@@ -5,15 +5,7 @@ import TestSupport
 /// The `sleet` executable's commands, run as a user would.
 @Suite(.serialized)
 struct SleetCommandTests {
-    /// The sleet binary built next to this test bundle.
-    static func binary() throws -> URL {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [here, here.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("sleet")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw FleetMissing(description: "sleet binary not found next to \(here.path): run swift build first")
-    }
+    static func binary() throws -> URL { try SleetProcess.binary() }
 
     static var repoRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
