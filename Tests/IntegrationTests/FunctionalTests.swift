@@ -842,15 +842,16 @@ struct FunctionalTests {
         try Fleet.require()
         try await Functional.withSleet { sleet in
             try await Functional.blocking {
-                let raw = try RawMySQLClient(port: sleet.port, user: SleetInstance.appUser, password: SleetInstance.appPassword)
+                let raw = try RawClient(port: sleet.port)
                 defer { raw.close() }
-                #expect(try raw.query("SET @who = 'app'") == .ok(OKPacket(status: .autocommit)))
-                #expect(try raw.query("SELECT @who") == .rows([["app"]]))
+                #expect(try raw.login(user: SleetInstance.appUser, password: SleetInstance.appPassword).ok != nil)
+                #expect(try raw.query("SET @who = 'app'").results.first?.ok != nil)
+                #expect(try raw.query("SELECT @who").results.first?.resultSet?.rows == [["app"]])
 
                 let ok = try raw.changeUser(user: SleetInstance.otherUser, password: SleetInstance.otherPassword, database: "app")
                 #expect(OKPacket.decode(ok) != nil, "\(ERRPacket.decode(ok, capabilities: .protocol41).map { "\($0.error)" } ?? "not OK")")
-                #expect(try raw.query("SELECT @who") == .rows([[nil]]), "the user variable of the old session is gone")
-                #expect(try raw.query("SELECT DATABASE()") == .rows([["app"]]))
+                #expect(try raw.query("SELECT @who").results.first?.resultSet?.rows == [[nil]], "the user variable of the old session is gone")
+                #expect(try raw.query("SELECT DATABASE()").results.first?.resultSet?.rows == [["app"]])
 
                 let wrong = try raw.changeUser(user: SleetInstance.appUser, password: "wrong", database: nil)
                 #expect(ERRPacket.decode(wrong, capabilities: .protocol41)
@@ -875,27 +876,7 @@ struct FunctionalTests {
         }
     }
 
-    // MARK: Unknown command
-
-    @Test func unknownCommandByteIsError1047AndTheSessionContinues() async throws {
-        try Fleet.require()
-        try await Functional.withSleet { sleet in
-            try await Functional.blocking {
-                let raw = try RawMySQLClient(port: sleet.port, user: SleetInstance.appUser, password: SleetInstance.appPassword)
-                defer { raw.close() }
-                for byte: UInt8 in [0x20, 0x7F, 0xFF, 0x00] {
-                    let reply = try raw.command([byte, 0x01, 0x02])
-                    #expect(reply.sequenceID == 1)
-                    let err = ERRPacket.decode(reply.payload, capabilities: .protocol41)
-                    #expect(err == ERRPacket(code: 1047, sqlState: "08S01", message: "Unknown command"), "command byte \(byte)")
-                    let pong = try raw.command([Command.ping.rawValue])
-                    #expect(pong.payload.getInteger(at: pong.payload.readerIndex, as: UInt8.self) == 0x00, "COM_PING answered after byte \(byte)")
-                }
-                let ok = try raw.command([Command.query.rawValue] + Array("DO 1".utf8))
-                #expect(OKPacket.decode(ok.payload) != nil, "a statement runs after the unknown commands")
-            }
-        }
-    }
+    // Unknown command bytes (1047/08S01): RobustnessProtocolTests, with the raw client.
 
     // MARK: Concurrency
 
@@ -983,15 +964,7 @@ enum Functional {
     /// and stops it afterwards, also when `body` throws.
     static func withSleet<T: Sendable>(_ configure: (inout SleetConfig) -> Void = { _ in },
                                        _ body: (SleetInstance) async throws -> T) async throws -> T {
-        let sleet = try await SleetInstance.start(configure)
-        do {
-            let result = try await body(sleet)
-            await sleet.stop()
-            return result
-        } catch {
-            await sleet.stop()
-            throw error
-        }
+        try await SleetInstance.with(configure, body)
     }
 
     /// Runs blocking client work (libmysqlclient, the `mariadb` CLI) on a dedicated thread.
@@ -1066,156 +1039,6 @@ final class ConcurrentLog: Sendable {
     let failures = Mutex<[String]>([])
     let insertIDs = Mutex<[UInt64]>([])
     let checked = Atomic<Int>(0)
-}
-
-/// A minimal blocking MySQL client on a plain socket, for what libmysqlclient cannot send
-/// (e.g. an unknown command byte). Logs in with `mysql_native_password`.
-final class RawMySQLClient {
-    private let fd: Int32
-    /// The scramble of Sleet's greeting.
-    private(set) var scramble: [UInt8] = []
-
-    /// The reply to a COM_QUERY.
-    enum Reply: Equatable {
-        case ok(OKPacket)
-        case error(ERRPacket)
-        case rows([[String?]])
-    }
-
-    struct Packet {
-        var sequenceID: UInt8
-        var payload: ByteBuffer
-    }
-
-    init(port: Int, user: String, password: String, database: String? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FunctionalError("socket() failed: errno \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else { Glibc.close(fd); throw FunctionalError("connect() failed: errno \(errno)") }
-
-        let greeting = try read()
-        let handshake = try HandshakeV10.decode(greeting.payload)
-        scramble = handshake.authPluginData
-        var caps: CapabilityFlags = [.longPassword, .longFlag, .protocol41, .secureConnection, .transactions,
-                                     .multiResults, .pluginAuth, .pluginAuthLenencClientData]
-        if database != nil { caps.insert(.connectWithDB) }
-        let response = HandshakeResponse41(
-            capabilities: caps, maxPacketSize: 1 << 24, characterSet: 45, username: user,
-            authResponse: AuthScramble.nativePasswordToken(password: password, scramble: handshake.authPluginData),
-            database: database, authPluginName: AuthScramble.nativePassword)
-        var payload = ByteBuffer()
-        response.encode(into: &payload)
-        try write(payload, sequenceID: 1)
-        let reply = try read()
-        guard reply.payload.getInteger(at: reply.payload.readerIndex, as: UInt8.self) == 0x00 else {
-            throw FunctionalError("login failed: \(ERRPacket.decode(reply.payload, capabilities: .protocol41).map { "\($0.error)" } ?? "unexpected reply")")
-        }
-    }
-
-    /// COM_QUERY with a single statement: its OK, ERR or rows (text protocol, with EOF packets).
-    func query(_ sql: String) throws -> Reply {
-        let first = try command([Command.query.rawValue] + Array(sql.utf8))
-        var p = first.payload
-        switch p.getInteger(at: p.readerIndex, as: UInt8.self) {
-        case 0x00:
-            guard let ok = OKPacket.decode(p) else { throw FunctionalError("bad OK packet") }
-            return .ok(ok)
-        case 0xFF:
-            guard let err = ERRPacket.decode(p, capabilities: .protocol41) else { throw FunctionalError("bad ERR packet") }
-            return .error(err)
-        default:
-            guard let columns = p.readLengthEncodedInteger() else { throw FunctionalError("bad column count") }
-            for _ in 0..<columns { _ = try read() }
-            let eof = try read()
-            guard eof.payload.getInteger(at: eof.payload.readerIndex, as: UInt8.self) == 0xFE else { throw FunctionalError("no EOF after the columns") }
-            var rows: [[String?]] = []
-            while true {
-                var row = try read().payload
-                let head = row.getInteger(at: row.readerIndex, as: UInt8.self)
-                if head == 0xFE, row.readableBytes < 9 { return .rows(rows) }
-                if head == 0xFF { return .error(ERRPacket.decode(row, capabilities: .protocol41) ?? ERRPacket(code: 0, sqlState: "", message: "")) }
-                var values: [String?] = []
-                for _ in 0..<columns {
-                    if row.getInteger(at: row.readerIndex, as: UInt8.self) == 0xFB {
-                        row.moveReaderIndex(forwardBy: 1)
-                        values.append(nil)
-                    } else {
-                        guard let v = row.readLengthEncodedString() else { throw FunctionalError("bad row") }
-                        values.append(v)
-                    }
-                }
-                rows.append(values)
-            }
-        }
-    }
-
-    /// COM_CHANGE_USER as a server expects it: the token computed over the greeting's scramble, then,
-    /// if the server sends an AuthSwitchRequest, the token over the scramble of that request.
-    /// Returns the final OK or ERR packet's payload.
-    func changeUser(user: String, password: String, database: String?) throws -> ByteBuffer {
-        let request = ChangeUserRequest(user: user, authResponse: AuthScramble.nativePasswordToken(password: password, scramble: scramble),
-                                        database: database, characterSet: 45, authPluginName: AuthScramble.nativePassword)
-        var payload = ByteBuffer()
-        request.encode(into: &payload, capabilities: [.protocol41, .secureConnection, .pluginAuth])
-        try write(payload, sequenceID: 0)
-        let reply = try read()
-        guard reply.payload.getInteger(at: reply.payload.readerIndex, as: UInt8.self) == 0xFE else { return reply.payload }
-        let switchRequest = try AuthSwitchRequest.decode(reply.payload)
-        guard switchRequest.pluginName == AuthScramble.nativePassword else { throw FunctionalError("switch to \(switchRequest.pluginName)") }
-        var token = ByteBuffer()
-        token.writeBytes(AuthScramble.nativePasswordToken(password: password, scramble: switchRequest.pluginData))
-        try write(token, sequenceID: reply.sequenceID &+ 1)
-        return try read().payload
-    }
-
-    /// Sends one command packet (sequence 0) and returns the first reply packet.
-    func command(_ bytes: [UInt8]) throws -> Packet {
-        var payload = ByteBuffer()
-        payload.writeBytes(bytes)
-        try write(payload, sequenceID: 0)
-        return try read()
-    }
-
-    func write(_ payload: ByteBuffer, sequenceID: UInt8) throws {
-        var out = ByteBuffer()
-        out.writeMySQLPacket(payload, sequenceID: sequenceID)
-        let bytes = Array(out.readableBytesView)
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw FunctionalError("write failed: errno \(errno)") }
-            sent += n
-        }
-    }
-
-    func read() throws -> Packet {
-        let header = try readExactly(4)
-        let length = Int(header[0]) | Int(header[1]) << 8 | Int(header[2]) << 16
-        var payload = ByteBuffer()
-        payload.writeBytes(try readExactly(length))
-        return Packet(sequenceID: header[3], payload: payload)
-    }
-
-    private func readExactly(_ count: Int) throws -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, count - got) }
-            guard n > 0 else { throw FunctionalError(n == 0 ? "connection closed by Sleet" : "read failed: errno \(errno)") }
-            got += n
-        }
-        return buffer
-    }
-
-    func close() { Glibc.close(fd) }
 }
 
 struct FunctionalError: Error, CustomStringConvertible {

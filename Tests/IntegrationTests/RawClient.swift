@@ -325,6 +325,25 @@ final class RawClient: @unchecked Sendable {
         var kinds: [PacketInfo.Kind] { packets.map(\.kind) }
     }
 
+    /// COM_CHANGE_USER with a mysql_native_password token over the greeting's scramble; answers an
+    /// AuthSwitchRequest (over its new scramble) if one comes. Returns the final reply's payload (OK or ERR).
+    func changeUser(user: String, password: String, database: String?) throws -> ByteBuffer {
+        let scramble = greeting?.authPluginData ?? []
+        let request = ChangeUserRequest(user: user, authResponse: AuthScramble.nativePasswordToken(password: password, scramble: scramble),
+                                        database: database, characterSet: 45, authPluginName: AuthScramble.nativePassword)
+        var payload = ByteBuffer()
+        request.encode(into: &payload, capabilities: [.protocol41, .secureConnection, .pluginAuth])
+        guard sendPacket(payload, sequenceID: 0) else { throw Failure.closed(reset: true) }
+        let reply = try readPacket(what: "the change-user reply")
+        guard reply.payload.getInteger(at: reply.payload.readerIndex, as: UInt8.self) == 0xFE else { return reply.payload }
+        let switchRequest = try AuthSwitchRequest.decode(reply.payload)
+        guard switchRequest.pluginName == AuthScramble.nativePassword else { throw Failure.protocolViolation("switch to \(switchRequest.pluginName)") }
+        guard sendPacket(AuthScramble.nativePasswordToken(password: password, scramble: switchRequest.pluginData), sequenceID: reply.sequenceID &+ 1) else {
+            throw Failure.closed(reset: true)
+        }
+        return try readPacket(what: "the change-user result").payload
+    }
+
     /// Sends COM_QUERY and reads the whole reply.
     func query(_ sql: String, timeout: Double? = nil) throws -> Reply {
         var payload = ByteBuffer()

@@ -27,15 +27,7 @@ enum Robust {
     /// Starts Sleet (after `configure`), runs `body`, and stops Sleet whatever happens.
     static func withSleet<T: Sendable>(_ configure: (inout SleetConfig) -> Void = { _ in },
                                        _ body: (SleetInstance) async throws -> T) async throws -> T {
-        let sleet = try await SleetInstance.start(configure)
-        do {
-            let result = try await body(sleet)
-            await sleet.stop()
-            return result
-        } catch {
-            await sleet.stop()
-            throw error
-        }
+        try await SleetInstance.with(configure, body)
     }
 
     /// Runs blocking client code (libmysqlclient or `RawClient`) on its own OS thread.

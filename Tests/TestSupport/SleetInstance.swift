@@ -62,6 +62,20 @@ public final class SleetInstance: Sendable {
 
     public func stop() async { await server.shutdown() }
 
+    /// Starts Sleet (after `configure`), runs `body`, and stops Sleet whatever happens.
+    public static func with<T: Sendable>(_ configure: (inout SleetConfig) -> Void = { _ in },
+                                         _ body: (SleetInstance) async throws -> T) async throws -> T {
+        let sleet = try await start(configure)
+        do {
+            let result = try await body(sleet)
+            await sleet.stop()
+            return result
+        } catch {
+            await sleet.stop()
+            throw error
+        }
+    }
+
     /// A libmysqlclient connection through Sleet.
     public func connect(user: String = appUser, password: String = appPassword, database: String? = nil,
                         readTimeoutSeconds: Int = 60) throws -> MySQLConnection {
