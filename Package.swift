@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         .testTarget(name: "SleetConfigTests", dependencies: ["SleetConfig"]),
         .testTarget(name: "MySQLControlTests", dependencies: [
-            "MySQLControl", "Monitor",
+            "MySQLControl", "Monitor", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Shared by the integration suites: the fleet, Sleet in-process, the mariadb CLI.

@@ -1,6 +1,7 @@
 @testable import Monitor
 import MySQLControl
 import Testing
+import TestSupport
 
 @Suite struct HealthDampingTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -95,13 +96,13 @@ import Testing
     }
 }
 
-@Suite(.enabled { await Fleet.shouldRun() })
+@Suite(.enabled(if: Fleet.shouldRun))
 struct BackendMonitorFleetTests {
     static let primary = MonitorTarget(name: "s0/primary", host: Fleet.host, port: Fleet.s0Primary)
     static let closed = MonitorTarget(name: "s9/closed", host: "127.0.0.1", port: 1)
 
     @Test func marksLiveBackendUpAndClosedPortDown() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let logs = LogCapture()
         let monitor = BackendMonitor(targets: [Self.primary, Self.closed], user: Fleet.user, password: Fleet.password,
                                      intervalMs: 100, connectTimeoutMs: 1000, logger: logs.logger())
@@ -141,7 +142,7 @@ struct BackendMonitorFleetTests {
     }
 
     @Test func reusesItsConnectionAndReconnectsAtOnceWhenItIsKilled() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let monitor = BackendMonitor(targets: [Self.primary], user: Fleet.user, password: Fleet.password,
                                      intervalMs: 50, connectTimeoutMs: 1000, logger: LogCapture().logger())
         monitor.start()
@@ -169,7 +170,7 @@ struct BackendMonitorFleetTests {
     }
 
     @Test func updateTargetsAddsAndRemoves() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let other = MonitorTarget(name: "s1/primary", host: Fleet.host, port: Fleet.s1Primary)
         let monitor = BackendMonitor(targets: [Self.primary, Self.closed], user: Fleet.user, password: Fleet.password,
                                      intervalMs: 100, connectTimeoutMs: 1000, logger: LogCapture().logger())
@@ -186,7 +187,7 @@ struct BackendMonitorFleetTests {
     }
 
     @Test func probeOfReplicaReportsReadOnlyAndRunningReplication() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let replica = MonitorTarget(name: "s0/replica", host: Fleet.host, port: Fleet.s0Replica)
         let result = try await onThread {
             BackendMonitor.probe(target: replica, user: Fleet.user, password: Fleet.password, connectTimeoutMs: 2000)
@@ -202,7 +203,7 @@ struct BackendMonitorFleetTests {
     }
 
     @Test func probeOfPrimaryReportsPrimaryWithoutReplication() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let result = try await onThread {
             BackendMonitor.probe(target: Self.primary, user: Fleet.user, password: Fleet.password, connectTimeoutMs: 2000)
         }

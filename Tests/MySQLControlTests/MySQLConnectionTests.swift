@@ -1,6 +1,7 @@
 import Foundation
 import MySQLControl
 import Testing
+import TestSupport
 
 /// Tests that need no server.
 @Suite struct MySQLConnectionOfflineTests {
@@ -48,10 +49,10 @@ import Testing
     }
 }
 
-@Suite(.enabled { await Fleet.shouldRun() })
+@Suite(.enabled(if: Fleet.shouldRun))
 struct MySQLConnectionFleetTests {
     @Test func connectAndSelectOne() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             #expect(connection.serverVersion.contains("MariaDB"), "\(connection.serverVersion)")
@@ -78,7 +79,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func wrongPasswordIsAccessDenied() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let error = try await onThread { () -> MySQLClientError? in
             do throws(MySQLClientError) {
                 _ = try MySQLConnection(host: Fleet.host, port: Fleet.s0Primary, user: Fleet.user, password: "wrong")
@@ -93,7 +94,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func multiStatementReturnsOneResultPerStatement() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             let two = try connection.query("SELECT 1 AS a; SELECT 'x' AS b, 2 AS c")
@@ -122,7 +123,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func nullIsDistinctFromEmptyStringAndValuesAreBinarySafe() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             let result = try connection.query("SELECT NULL AS n, '' AS e, 'a' AS s, X'00FF0A' AS b")[0]
@@ -142,7 +143,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func utf8mb4EmojiRoundTrip() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect(admin: true)
             try connection.execute("SET NAMES utf8mb4")
@@ -163,7 +164,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func duplicateKeyCarriesErrnoAndSQLState() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect(admin: true)
             try withScratchDatabase(connection) { db in
@@ -196,7 +197,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func forEachRowStreams100000Rows() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             var expected = 1
@@ -219,7 +220,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func forEachRowStoppedEarlyLeavesTheConnectionUsable() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             var seen = 0
@@ -242,7 +243,7 @@ struct MySQLConnectionFleetTests {
     }
 
     @Test func reentrantUseFromARowCallbackIsRefused() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         try await onThread {
             let connection = try Fleet.connect()
             var inner: MySQLClientError?
@@ -261,7 +262,7 @@ struct MySQLConnectionFleetTests {
 
     @Test(.enabled(if: Fleet.socketPath(server: "s0-primary") != nil, "fleet socket of this checkout"))
     func connectsOverAUnixSocket() async throws {
-        try await Fleet.require()
+        try Fleet.require()
         let path = try #require(Fleet.socketPath(server: "s0-primary"))
         try await onThread {
             let connection = try MySQLConnection(socketPath: path, user: Fleet.user, password: Fleet.password)

@@ -20,6 +20,9 @@ public enum Fleet {
     public static let adminUser = "fleet_admin"
     public static let adminPassword = "fleet-admin-pw"
 
+    /// The sharded database, created on both primaries by scripts/fleet.
+    public static let database = "app"
+
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// nil when every server accepts a login; computed once per process.
@@ -44,6 +47,19 @@ public enum Fleet {
         if let why = unreachableReason {
             throw FleetMissing(description: "fleet not running: run scripts/fleet start (\(why))")
         }
+    }
+
+    /// Unix socket of a fleet server started from this checkout (`.fleet/<server>/mysqld.sock`), if there is one.
+    public static func socketPath(server: String) -> String? {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = repo.appendingPathComponent(".fleet/\(server)/mysqld.sock").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// A direct connection as Sleet's backend user (or fleet_admin with `admin`), to `database` by default.
+    public static func connect(port: Int = s0Primary, admin: Bool = false, database: String? = Fleet.database) throws -> MySQLConnection {
+        try MySQLConnection(host: host, port: port, user: admin ? adminUser : user, password: admin ? adminPassword : password,
+                            database: database, connectTimeoutSeconds: 5, readTimeoutSeconds: 60)
     }
 
     /// A direct connection to one server of the fleet, as fleet_admin.
