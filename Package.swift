@@ -80,7 +80,7 @@ let package = Package(
         ]),
         // Shared by the integration suites: the fleet, Sleet in-process, the mariadb CLI.
         .target(name: "TestSupport", dependencies: [
-            "ProxyServer", "AuthFile", "PluginAPI", "MySQLControl", "SleetConfig",
+            "ProxyServer", "AuthFile", "PluginAPI", "MySQLControl", "SleetConfig", "MySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

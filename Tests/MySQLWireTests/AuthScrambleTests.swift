@@ -26,6 +26,9 @@ struct AuthScrambleTests {
 
     @Test func nativePasswordHash() {
         #expect(AuthScramble.nativePasswordHash(password: "app-pw") == "*72B37E3F4D899EDC98A9363172669E192CE424D5")
+        #expect(AuthScramble.nativePasswordHash(password: "sleet-demo") == "*3A00909D5D61D96C3F0D9AFB40590637C5CEC018")
+        #expect(AuthScramble.nativePasswordHash(password: "ops-pw") == "*F3C489465A30B8742F8E917693A33DD8936A1A7A")
+        #expect(AuthScramble.nativePasswordHash(password: "reporting-pw") == "*75AA065536B25082892295C63811074F1E9D15AA")
         // MySQL's well-known hash of "password"; SPEC.md's example config hash is that of "123456".
         #expect(AuthScramble.nativePasswordHash(password: "password") == "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19")
         #expect(AuthScramble.nativePasswordHash(password: "123456") == "*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9")

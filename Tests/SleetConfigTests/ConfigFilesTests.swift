@@ -47,8 +47,8 @@ struct ConfigFilesTests {
                                         sharded: ["users": ShardedTable(key: "id"), "orders": ShardedTable(key: "user_id")],
                                         reference: ["countries"]))
         #expect(config.plugins == Plugins(order: ["auth_file"], authFile: AuthFileSettings(enabled: true, users: [
-            .init(user: "app", passwordHash: PasswordHash.mysqlNativeHash("sleet-demo")),
-            .init(user: "ops", passwordHash: PasswordHash.mysqlNativeHash("ops-pw"), admin: true),
+            .init(user: "app", passwordHash: "*3A00909D5D61D96C3F0D9AFB40590637C5CEC018" /* sleet-demo */),
+            .init(user: "ops", passwordHash: "*F3C489465A30B8742F8E917693A33DD8936A1A7A" /* ops-pw */, admin: true),
         ])))
     }
 }

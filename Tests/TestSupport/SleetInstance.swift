@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import PluginAPI
 import AuthFile
+import MySQLWire
 import ProxyServer
 import SleetConfig
 
@@ -36,9 +37,9 @@ public final class SleetInstance: Sendable {
             ],
             tables: Tables(defaultShard: "s0"),
             plugins: Plugins(order: ["auth_file"], authFile: AuthFileSettings(users: [
-                .init(user: appUser, passwordHash: PasswordHash.mysqlNativeHash(appPassword)),
-                .init(user: opsUser, passwordHash: PasswordHash.mysqlNativeHash(opsPassword), admin: true),
-                .init(user: otherUser, passwordHash: PasswordHash.mysqlNativeHash(otherPassword)),
+                .init(user: appUser, passwordHash: AuthScramble.nativePasswordHash(password: appPassword)),
+                .init(user: opsUser, passwordHash: AuthScramble.nativePasswordHash(password: opsPassword), admin: true),
+                .init(user: otherUser, passwordHash: AuthScramble.nativePasswordHash(password: otherPassword)),
             ])))
     }
 

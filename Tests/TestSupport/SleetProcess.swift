@@ -1,5 +1,6 @@
 import Foundation
 import MySQLControl
+import MySQLWire
 
 /// The built `sleet` binary run as its own process in front of the fleet: for measurements that
 /// must not include the test process (memory), and for testing the executable as users run it.
@@ -29,7 +30,7 @@ public final class SleetProcess: @unchecked Sendable {
           - { name: s0, key_range: "-", primary: \(Fleet.host):\(Fleet.s0Primary) }
         plugins:
           auth_file:
-            users: [ { user: \(SleetInstance.appUser), password_hash: "\(SleetInstanceHashes.app)" } ]
+            users: [ { user: \(SleetInstance.appUser), password_hash: "\(AuthScramble.nativePasswordHash(password: SleetInstance.appPassword))" } ]
         \(extraYAML)
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let p = Process()
@@ -68,11 +69,6 @@ public final class SleetProcess: @unchecked Sendable {
     }
 
     deinit { stop() }
-}
-
-enum SleetInstanceHashes {
-    /// mysql_native_password hash of SleetInstance.appPassword ("app-pw").
-    static let app = "*72B37E3F4D899EDC98A9363172669E192CE424D5"
 }
 
 /// Resident set size of a process (from /proc/PID/statm), in bytes; 0 if it is gone.
