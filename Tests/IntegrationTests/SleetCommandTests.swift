@@ -1,4 +1,6 @@
 import Foundation
+import MySQLControl
+import MySQLWire
 import Testing
 import TestSupport
 
@@ -110,5 +112,47 @@ struct SleetCommandTests {
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus)")
+    }
+}
+
+/// SIGHUP reloads the config: new statements and logins use it, open sessions stay, and a config
+/// that fails validation changes nothing.
+@Suite(.enabled(if: Fleet.shouldRun), .serialized)
+struct ReloadTests {
+    @Test func sighupReloadsAndABadConfigChangesNothing() throws {
+        try Fleet.require()
+        let sleet = try SleetProcess.start()
+        defer { sleet.stop() }
+        let open = try sleet.connect(database: "app")
+        defer { open.close() }
+        #expect(try open.query("SELECT 1")[0].rows == [["1"]])
+        let newUser = "{ user: newcomer, password_hash: \"\(AuthScramble.nativePasswordHash(password: "newcomer-pw"))\" }"
+
+        func login(_ user: String, _ password: String) -> Bool {
+            guard let c = try? MySQLConnection(host: "127.0.0.1", port: sleet.port, user: user, password: password,
+                                               connectTimeoutSeconds: 2, readTimeoutSeconds: 5) else { return false }
+            c.close()
+            return true
+        }
+        func reload(_ yaml: String) {
+            try? yaml.write(toFile: sleet.configPath, atomically: true, encoding: .utf8)
+            kill(sleet.pid, SIGHUP)
+        }
+        func eventually(_ condition: () -> Bool) -> Bool {
+            for _ in 0..<50 { if condition() { return true }; Thread.sleep(forTimeInterval: 0.1) }
+            return false
+        }
+
+        #expect(!login("newcomer", "newcomer-pw"))
+        reload(SleetProcess.config(port: sleet.port, extraUsers: [newUser]))
+        #expect(eventually { login("newcomer", "newcomer-pw") }, "the reloaded config's user can log in")
+        #expect(try open.query("SELECT 2")[0].rows == [["2"]], "a session opened before the reload keeps working")
+
+        // An invalid config (unknown key) is refused: the running config stays.
+        reload(SleetProcess.config(port: sleet.port, extraYAML: "listn: nowhere"))
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(login("newcomer", "newcomer-pw"), "a failed reload changes nothing")
+        #expect(sleet.process.isRunning)
+        #expect(try open.query("SELECT 3")[0].rows == [["3"]])
     }
 }

@@ -19,20 +19,27 @@ public final class SleetProcess: @unchecked Sendable {
         throw FleetMissing(description: "sleet binary not found next to \(here.path): run swift build first")
     }
 
-    /// Starts `sleet serve` with a one-shard config (s0's primary) and the app/app-pw user; waits until it answers.
-    public static func start(extraYAML: String = "") throws -> SleetProcess {
-        let port = 35000 + Int.random(in: 0..<5000)
-        let path = NSTemporaryDirectory() + "sleet-proc-\(UUID().uuidString).yaml"
-        try """
+    /// The one-shard config (s0's primary) with the app/app-pw user, plus `extraUsers` (YAML flow
+    /// mappings) and `extraYAML` (more top-level keys).
+    public static func config(port: Int, extraUsers: [String] = [], extraYAML: String = "") -> String {
+        let app = "{ user: \(SleetInstance.appUser), password_hash: \"\(AuthScramble.nativePasswordHash(password: SleetInstance.appPassword))\" }"
+        return """
         listen: 127.0.0.1:\(port)
         backend: { user: \(Fleet.user), password: "\(Fleet.password)" }
         shards:
           - { name: s0, key_range: "-", primary: \(Fleet.host):\(Fleet.s0Primary) }
         plugins:
           auth_file:
-            users: [ { user: \(SleetInstance.appUser), password_hash: "\(AuthScramble.nativePasswordHash(password: SleetInstance.appPassword))" } ]
+            users: [ \(([app] + extraUsers).joined(separator: ", ")) ]
         \(extraYAML)
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        """
+    }
+
+    /// Starts `sleet serve` with `config(port:extraYAML:)`; waits until it answers.
+    public static func start(extraYAML: String = "") throws -> SleetProcess {
+        let port = 35000 + Int.random(in: 0..<5000)
+        let path = NSTemporaryDirectory() + "sleet-proc-\(UUID().uuidString).yaml"
+        try config(port: port, extraYAML: extraYAML).write(toFile: path, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = try binary()
         p.arguments = ["serve", "--config", path, "--log-level", "warning"]
