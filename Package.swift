@@ -62,7 +62,7 @@ let package = Package(
         ]),
         // Micro-benchmarks of the codec and classifier (run in release: scripts/bench --micro).
         .executableTarget(name: "sleet-microbench", dependencies: [
-            "MySQLWire", "SQLSyntax",
+            "MySQLWire", "SQLSyntax", "ShardRouting", "SleetConfig",
             .product(name: "NIOCore", package: "swift-nio"),
         ], path: "Benchmarks/SleetMicrobench"),
         .testTarget(name: "MySQLWireTests", dependencies: [
@@ -74,6 +74,8 @@ let package = Package(
         ]),
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         .testTarget(name: "SleetConfigTests", dependencies: ["SleetConfig"]),
+        .testTarget(name: "ShardRoutingTests", dependencies: ["ShardRouting", "SQLSyntax", "SleetConfig"],
+                    resources: [.copy("Golden")]),
         .testTarget(name: "MySQLControlTests", dependencies: [
             "MySQLControl", "Monitor", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
