@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "SQLSyntaxTests", dependencies: ["SQLSyntax"]),
         .testTarget(name: "SleetConfigTests", dependencies: ["SleetConfig"]),
         .testTarget(name: "ShardRoutingTests", dependencies: ["ShardRouting", "SQLSyntax", "SleetConfig"],
-                    resources: [.copy("Golden")]),
+                    exclude: ["Golden"]),
         .testTarget(name: "MySQLControlTests", dependencies: [
             "MySQLControl", "Monitor", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
