@@ -44,6 +44,9 @@ public final class BackendConnection: ChannelDuplexHandler {
     private var logger: Logger
     private var timeoutTask: Scheduled<Void>?
     private var closeReason: String?
+    private var collectLimit = Int.max
+    private var collectedBytes = 0
+    private var collectOverflow = false
 
     init(endpoint: BackendEndpoint, login: BackendLogin, logger: Logger) {
         self.endpoint = endpoint
@@ -98,19 +101,25 @@ public final class BackendConnection: ChannelDuplexHandler {
     }
 
     /// Runs a statement of Sleet's own (COM_QUERY) and gathers the reply.
-    public func query(_ sql: String, completion: @escaping (Result<CollectedReply, BackendError>) -> Void) {
+    /// Past `maxBytes` of reply payload the packets are no longer kept (the reply is still read to
+    /// its end) and the result says `overflowed`.
+    public func query(_ sql: String, maxBytes: Int = .max, completion: @escaping (Result<CollectedReply, BackendError>) -> Void) {
         var payload = ByteBuffer()
         payload.writeInteger(Command.query.rawValue)
         payload.writeString(sql)
-        command(payload, expecting: .resultSets, completion: completion)
+        command(payload, expecting: .resultSets, maxBytes: maxBytes, completion: completion)
     }
 
     /// Sends a command payload with sequence id 0 and gathers the reply.
-    public func command(_ payload: ByteBuffer, expecting: CommandResponseTracker.Expectation, completion: @escaping (Result<CollectedReply, BackendError>) -> Void) {
+    public func command(_ payload: ByteBuffer, expecting: CommandResponseTracker.Expectation, maxBytes: Int = .max,
+                        completion: @escaping (Result<CollectedReply, BackendError>) -> Void) {
         guard case .idle = phase, let context else {
             completion(.failure(.lost(endpoint, closeReason ?? "connection not ready")))
             return
         }
+        collectLimit = maxBytes
+        collectedBytes = 0
+        collectOverflow = false
         phase = .collecting(CommandResponseTracker(expecting: expecting, deprecateEOF: deprecateEOF), [], completion)
         var out = context.channel.allocator.buffer(capacity: payload.readableBytes + 4)
         out.writeMySQLPacket(payload, sequenceID: 0)
@@ -256,11 +265,17 @@ public final class BackendConnection: ChannelDuplexHandler {
                     phase = .collecting(tracker, packets, completion)
                     return
                 }
-                packets.append(payload)
+                collectedBytes += length
+                if collectedBytes > collectLimit {
+                    if !collectOverflow { collectOverflow = true; packets.removeAll() }
+                } else {
+                    packets.append(payload)
+                }
                 if try tracker.consume(frameLength: length, sequenceID: seq, payload: payload) == .done {
+                    if collectOverflow { packets = [payload] } // the terminator (OK/EOF/ERR) only
                     if let s = tracker.lastStatus { status = s }
                     phase = .idle
-                    completion(.success(CollectedReply(packets: packets, summary: ReplySummary(status: tracker.lastStatus, sawError: tracker.sawError, nextSequenceID: tracker.nextSequenceID))))
+                    completion(.success(CollectedReply(packets: packets, summary: ReplySummary(status: tracker.lastStatus, sawError: tracker.sawError, nextSequenceID: tracker.nextSequenceID), overflowed: collectOverflow)))
                 } else {
                     phase = .collecting(tracker, packets, completion)
                 }

@@ -27,6 +27,8 @@ public struct CollectedReply: Sendable {
     /// Logical packets of the reply (continuation frames are not joined: internal replies are small).
     public var packets: [ByteBuffer]
     public var summary: ReplySummary
+    /// The reply was larger than the caller's limit: `packets` is empty.
+    public var overflowed = false
     /// The ERR packet, if the reply ended with one.
     public var error: MySQLError? {
         guard summary.sawError, let last = packets.last else { return nil }

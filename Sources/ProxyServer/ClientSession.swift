@@ -17,7 +17,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum State {
+    enum State {
         case greeting
         case awaitingHandshakeResponse
         case awaitingAuthSwitchResponse(HandshakeResponse41)
@@ -28,39 +28,50 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         var isCommand: Bool { if case .command = self { true } else { false } }
     }
 
-    private let store: RuntimeStore
-    private let registry: SessionRegistry
-    private var logger: Logger
-    private var state = State.greeting
-    private var context: ChannelHandlerContext?
-    private var handle: SessionHandle?
-    private var runtime: ProxyRuntime
-    private var scramble: [UInt8] = AuthScramble.randomScramble()
-    private var clientHost = "unknown"
+    let store: RuntimeStore
+    let registry: SessionRegistry
+    var logger: Logger
+    var state = State.greeting
+    var context: ChannelHandlerContext?
+    var handle: SessionHandle?
+    var runtime: ProxyRuntime
+    var scramble: [UInt8] = AuthScramble.randomScramble()
+    var clientHost = "unknown"
 
     // Negotiated with the client.
-    private var capabilities = CapabilityFlags()
-    private var characterSet: UInt8 = 45
-    private var account: UserAccount?
-    private var userName = ""
+    var capabilities = CapabilityFlags()
+    var characterSet: UInt8 = 45
+    var account: UserAccount?
+    var userName = ""
 
     // Session state that follows the client onto any backend connection.
-    private var database: String?
-    private var sessionStatements: [String] = []
-    private var multiStatementsOption: Bool?
-    private var lastStatus = ServerStatus.autocommit
+    var database: String?
+    /// Session SETs in the order they took effect; `seq` grows, so a backend connection knows what it has applied.
+    var sessionStatements: [(sql: String, seq: Int)] = []
+    var sessionSeq = 0
+    var multiStatementsOption: Bool?
+    var lastStatus = ServerStatus.autocommit
 
-    private var backend: BackendConnection?
-    private var decoder: MySQLPacketDecoder
+    /// Backend connections by shard name (primaries), opened on first use.
+    var links: [String: ShardLink] = [:]
+    /// The connection whose reply is being forwarded now.
+    var activeLink: ShardLink?
+    /// Shards with an open transaction, in the order the transaction reached them.
+    var txnShards: [String] = []
+    /// `BEGIN`/`START TRANSACTION ...` text of an explicit transaction, sent to each shard on first use.
+    var pendingBegin: String?
+    /// The shard of the last statement (for statements any shard can answer).
+    var lastShard: String?
+    var decoder: MySQLPacketDecoder
     /// Bytes of an incomplete packet, kept until the rest arrives.
-    private var cumulation: ByteBuffer?
-    private var queue = CircularBuffer<MySQLPacket>()
-    private var busy = false
-    private var readHeld = false
-    private var draining = false
-    private var handshakeTimer: Scheduled<Void>?
+    var cumulation: ByteBuffer?
+    var queue = CircularBuffer<MySQLPacket>()
+    var busy = false
+    var readHeld = false
+    var draining = false
+    var handshakeTimer: Scheduled<Void>?
     /// Runs when the forwarded reply of the current command completes.
-    private var onReplyFinished: ((ReplySummary) -> Void)?
+    var onReplyFinished: ((ReplySummary) -> Void)?
 
     init(store: RuntimeStore, registry: SessionRegistry, logger: Logger) {
         self.store = store
@@ -70,8 +81,8 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         self.decoder = MySQLPacketDecoder(maxPacketSize: runtime.config.maxAllowedPacket)
     }
 
-    private var config: SleetConfig { runtime.config }
-    private var deprecateEOF: Bool { capabilities.contains(.deprecateEOF) }
+    var config: SleetConfig { runtime.config }
+    var deprecateEOF: Bool { capabilities.contains(.deprecateEOF) }
 
     // MARK: Channel events
 
@@ -112,9 +123,9 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         state = .closing
         handshakeTimer?.cancel()
         if let h = handle { registry.remove(h.id) }
-        backend?.onClose = nil
-        backend?.quit()
-        backend = nil
+        for link in links.values { link.conn.onClose = nil; link.conn.quit() }
+        links.removeAll()
+        activeLink = nil
         self.context = nil
     }
 
@@ -127,7 +138,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         closeNow()
     }
 
-    private func decodingFailed(_ error: Error) {
+    func decodingFailed(_ error: Error) {
         cumulation = nil
         if let e = error as? PacketTooLargeError {
             logger.notice("disconnecting client: packet larger than max_allowed_packet", metadata: ["limit": "\(e.limit)"])
@@ -145,7 +156,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // Backpressure: stop reading the backend while the client cannot keep up.
-        if context.channel.isWritable { backend?.resumeReading() } else { backend?.pauseReading() }
+        if context.channel.isWritable { activeLink?.conn.resumeReading() } else { activeLink?.conn.pauseReading() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -184,7 +195,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    private func handlePacket(_ packet: MySQLPacket) {
+    func handlePacket(_ packet: MySQLPacket) {
         switch state {
         case .greeting, .closing:
             return
@@ -205,7 +216,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: Authentication
 
-    private func handleHandshakeResponse(_ packet: MySQLPacket) {
+    func handleHandshakeResponse(_ packet: MySQLPacket) {
         guard packet.sequenceID == 1 else { return protocolViolation("handshake response out of order (sequence \(packet.sequenceID))") }
         if HandshakeResponse41.isSSLRequest(packet.payload) {
             sendError(.handshakeError("TLS is not offered by this server"), sequenceID: 2, thenClose: true)
@@ -230,13 +241,13 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         completeLogin(response, token: response.authResponse, nextSequenceID: 2)
     }
 
-    private func handleAuthSwitchResponse(_ packet: MySQLPacket, original: HandshakeResponse41) {
+    func handleAuthSwitchResponse(_ packet: MySQLPacket, original: HandshakeResponse41) {
         // The AuthSwitchRequest went out with sequence id 2.
         guard packet.sequenceID == 3 else { return protocolViolation("auth switch response out of order (sequence \(packet.sequenceID))") }
         completeLogin(original, token: Array(packet.payload.readableBytesView), nextSequenceID: packet.lastSequenceID &+ 1)
     }
 
-    private func completeLogin(_ response: HandshakeResponse41, token: [UInt8], nextSequenceID: UInt8) {
+    func completeLogin(_ response: HandshakeResponse41, token: [UInt8], nextSequenceID: UInt8) {
         runtime = store.runtime
         let outcome = runtime.plugins.authenticate(AuthRequest(user: response.username, host: clientHost, scramble: scramble, token: token))
         guard case .accepted(let acct) = outcome else {
@@ -258,7 +269,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
         guard database != nil else { return finish() }
         // A database named at login must exist: check it now, as MySQL would.
-        ensureBackend { [weak self] result in
+        withLink(router.defaultShard, begin: nil) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success: finish()
@@ -270,7 +281,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: Commands
 
-    private func processQueue() {
+    func processQueue() {
         while !busy, state.isCommand, let packet = queue.popFirst() {
             if draining {
                 sendError(.serverShutdown(), sequenceID: packet.lastSequenceID &+ 1, thenClose: true)
@@ -282,7 +293,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     }
 
     /// The current command is finished: take the next one, or read more from the client.
-    private func commandDone() {
+    func commandDone() {
         busy = false
         onReplyFinished = nil
         if draining { closeAfterFlush(); return }
@@ -293,7 +304,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    private func handleCommand(_ packet: MySQLPacket) {
+    func handleCommand(_ packet: MySQLPacket) {
         guard packet.sequenceID == 0 else {
             return protocolViolation("command packet out of order (sequence \(packet.sequenceID))")
         }
@@ -313,24 +324,23 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             var p = packet.payload
             p.moveReaderIndex(forwardBy: 1)
             let db = p.readString(length: p.readableBytes) ?? ""
-            forward(packet, expecting: .okOrError) { [weak self] s in if !s.sawError { self?.database = db } }
+            forward(packet, expecting: .okOrError, shard: currentShard()) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
         case .fieldList:
-            forward(packet, expecting: .fieldList)
+            forward(packet, expecting: .fieldList, shard: currentShard())
         case .statistics:
-            forward(packet, expecting: .singlePacket)
+            forward(packet, expecting: .singlePacket, shard: currentShard())
         case .setOption:
             let option = packet.payload.getInteger(at: packet.payload.readerIndex + 1, endianness: .little, as: UInt16.self)
-            forward(packet, expecting: .singlePacket) { [weak self] s in
+            forward(packet, expecting: .singlePacket, shard: currentShard()) { [weak self] s in
                 if !s.sawError, let option { self?.multiStatementsOption = option == 0 }
             }
         case .resetConnection:
+            // A fresh session: state, transactions and temporary tables go with the connections.
             sessionStatements.removeAll()
-            if backend != nil {
-                forward(packet, expecting: .okOrError)
-            } else {
-                lastStatus = .autocommit
-                replyOK(sequenceID: replySeq)
-            }
+            multiStatementsOption = nil
+            dropAllLinks()
+            lastStatus = .autocommit
+            replyOK(sequenceID: replySeq)
         case .changeUser:
             handleChangeUser(packet)
         case .processKill:
@@ -347,7 +357,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    private func handleQuery(_ packet: MySQLPacket) {
+    func handleQuery(_ packet: MySQLPacket) {
         var packet = packet
         let replySeq = packet.lastSequenceID &+ 1
         // Lex once; the SQL text as a String is built only where a branch needs it.
@@ -368,32 +378,38 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             packet.frame = nil
         }
         let kind = Classifier.classify(tokens: head, source: sql.map { Array($0.utf8) } ?? lexer.bytes)
+        if case .kill(let id, let queryOnly) = kind {
+            return kill(id: id, queryOnly: queryOnly, replySequenceID: replySeq)
+        }
+        if let local, case .select = kind {
+            return answerLocally(local, sequenceID: replySeq)
+        }
+        if AdminCommand.couldMatch(head), let admin = AdminCommand.match(head) {
+            let text = sql ?? sqlText
+            return runAdmin(admin, sql: text, sequenceID: replySeq)
+        }
+        if !runtime.router.isTrivial {
+            // Sharding configured: parse and plan every statement.
+            let text = sql ?? sqlText
+            let source = sql.map { Array($0.utf8) } ?? lexer.bytes
+            return routeQuery(packet, sql: text, source: source)
+        }
+        // Nothing sharded: every statement goes to the default shard as it is.
         switch kind {
-        case .kill(let id, let queryOnly):
-            kill(id: id, queryOnly: queryOnly, replySequenceID: replySeq)
         case .use(let db):
-            forward(packet, expecting: .resultSets) { [weak self] s in if !s.sawError { self?.database = db } }
+            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
         case .set:
-            let sql = sql ?? sqlText
-            forward(packet, expecting: .resultSets) { [weak self] s in
+            let text = sql ?? sqlText
+            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in
                 guard let self, !s.sawError else { return }
-                if !self.sessionStatements.contains(sql) {
-                    self.sessionStatements.append(sql)
-                    if self.sessionStatements.count > 256 { self.sessionStatements.removeFirst() }
-                }
-            }
-        case .select:
-            if let local {
-                answerLocally(local, sequenceID: replySeq)
-            } else {
-                forward(packet, expecting: .resultSets)
+                self.recordSessionStatement(text, appliedOn: self.activeLink)
             }
         default:
-            forward(packet, expecting: .resultSets)
+            forward(packet, expecting: .resultSets, shard: router.defaultShard)
         }
     }
 
-    private func answerLocally(_ q: LocalQuery, sequenceID: UInt8) {
+    func answerLocally(_ q: LocalQuery, sequenceID: UInt8) {
         let columns = q.columns.map { c -> ColumnDefinition41 in
             switch c.function {
             case .version: ColumnDefinition41(name: c.name, characterSet: 33, columnLength: 256, type: .varString)
@@ -414,25 +430,31 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: Forwarding
 
-    /// Sends the client's packet to the backend serving this session and streams the reply back.
-    private func forward(_ packet: MySQLPacket, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)? = nil) {
-        // Fast path: the session already has a live backend connection.
-        if let conn = backend, !conn.isClosed {
-            return send(packet, to: conn, expecting: expecting, then: then)
+    /// Sends the client's packet to the session's connection to `shard` and streams the reply back.
+    func forward(_ packet: MySQLPacket, expecting: CommandResponseTracker.Expectation, shard: Shard, begin: String? = nil,
+                 then: ((ReplySummary) -> Void)? = nil) {
+        // Fast path: a live, synchronised connection and nothing to prepare.
+        if begin == nil, let link = links[shard.name], !link.conn.isClosed, link.isSynced(with: self) {
+            return send(packet, to: link, expecting: expecting, then: then)
         }
-        ensureBackend { [weak self] result in
+        withLink(shard, begin: begin) { [weak self] result in
             guard let self else { return }
             switch result {
             case .failure(let error):
                 self.replyError(error, sequenceID: packet.lastSequenceID &+ 1)
-            case .success(let conn):
-                self.send(packet, to: conn, expecting: expecting, then: then)
+            case .success(let link):
+                self.send(packet, to: link, expecting: expecting, then: then)
             }
         }
     }
 
-    private func send(_ packet: MySQLPacket, to conn: BackendConnection, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)?) {
+    func send(_ packet: MySQLPacket, to link: ShardLink, expecting: CommandResponseTracker.Expectation, then: ((ReplySummary) -> Void)?) {
         onReplyFinished = then
+        activeLink = link
+        lastShard = link.shard.name
+        if handle?.backend?.1 != link.conn.threadID || handle?.backend?.0 != link.conn.endpoint {
+            handle?.setBackend((link.conn.endpoint, link.conn.threadID))
+        }
         let framed: ByteBuffer
         if let frame = packet.frame {
             framed = frame // unchanged bytes, no copy
@@ -441,8 +463,8 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             b.writeMySQLPacket(packet.payload, sequenceID: packet.sequenceID)
             framed = b
         }
-        if let context, !context.channel.isWritable { conn.pauseReading() }
-        conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
+        if let context, !context.channel.isWritable { link.conn.pauseReading() }
+        link.conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
     }
 
     func backendForward(_ bytes: ByteBuffer) {
@@ -455,13 +477,16 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     func backendReplyFinished(_ summary: ReplySummary) {
         if let s = summary.status { lastStatus = s }
+        if let link = activeLink { noteStatus(summary.status, shard: link.shard.name) }
+        activeLink = nil
         onReplyFinished?(summary)
         commandDone()
     }
 
     func backendFailed(_ error: BackendError, tracker: CommandResponseTracker) {
         logger.warning("backend failed during a statement", metadata: ["error": "\(error)"])
-        dropBackend()
+        if let link = activeLink { dropLink(link) }
+        activeLink = nil
         lastStatus.remove(.inTransaction)
         if tracker.errorWouldBeValid {
             write(sequenceID: tracker.nextSequenceID, flush: true) { ERRPacket(mysqlError(error)).encode(into: &$0) }
@@ -472,56 +497,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    /// Returns the session's backend connection, connecting and replaying the session state first if needed.
-    private func ensureBackend(_ done: @escaping (Result<BackendConnection, MySQLError>) -> Void) {
-        if let b = backend, !b.isClosed { return done(.success(b)) }
-        guard let context else { return }
-        let plan = Router.plan(.other(firstWord: ""), inTransaction: false, config: config)
-        let target = plan.targets[0]
-        let endpoint = BackendEndpoint(shard: target.shard, role: .primary, address: target.address)
-        var caps = capabilities
-        if let m = multiStatementsOption { if m { caps.insert(.multiStatements) } else { caps.remove(.multiStatements) } }
-        let login = BackendLogin(user: config.backend.user, password: config.backend.password, database: database,
-                                 characterSet: characterSet, clientCapabilities: caps, connectTimeoutMs: config.backend.connectTimeoutMs)
-        BackendConnection.connect(to: endpoint, login: login, on: context.eventLoop, logger: logger) { [weak self] result in
-            guard let self else { return }
-            switch result {
-            case .failure(let error):
-                self.logger.warning("backend connection failed", metadata: ["error": "\(error)"])
-                done(.failure(self.mysqlError(error)))
-            case .success(let conn):
-                guard self.context != nil else { conn.quit(); return }
-                self.backend = conn
-                self.handle?.setBackend((endpoint, conn.threadID))
-                conn.onClose = { [weak self] c in
-                    guard let self, self.backend === c else { return }
-                    self.backend = nil
-                    self.handle?.setBackend(nil)
-                }
-                self.replaySession(on: conn, statements: self.sessionStatements[...]) { done(.success(conn)) }
-            }
-        }
-    }
-
-    /// Applies the session's recorded SETs to a fresh backend connection.
-    private func replaySession(on conn: BackendConnection, statements: ArraySlice<String>, then: @escaping () -> Void) {
-        guard let first = statements.first else { return then() }
-        conn.query(first) { [weak self] result in
-            if case .success(let r) = result, let err = r.error {
-                self?.logger.notice("replaying a session statement failed", metadata: ["sql": "\(first)", "error": "\(err)"])
-            }
-            self?.replaySession(on: conn, statements: statements.dropFirst(), then: then)
-        }
-    }
-
-    private func dropBackend() {
-        backend?.onClose = nil
-        backend?.close(reason: "dropped by session")
-        backend = nil
-        handle?.setBackend(nil)
-    }
-
-    private func mysqlError(_ error: BackendError) -> MySQLError {
+    func mysqlError(_ error: BackendError) -> MySQLError {
         switch error {
         case .unreachable(let e, let why):
             return .noHealthyBackend(role: e.role.rawValue, shard: e.shard, detail: "\(e.address): \(why)")
@@ -539,7 +515,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: KILL
 
-    private func kill(id: UInt64, queryOnly: Bool, replySequenceID: UInt8) {
+    func kill(id: UInt64, queryOnly: Bool, replySequenceID: UInt8) {
         guard id <= UInt64(UInt32.max), let target = registry.session(UInt32(id)) else {
             return replyError(.unknownThread(id), sequenceID: replySequenceID)
         }
@@ -584,7 +560,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: COM_CHANGE_USER
 
-    private func handleChangeUser(_ packet: MySQLPacket) {
+    func handleChangeUser(_ packet: MySQLPacket) {
         let request: ChangeUserRequest
         do { request = try ChangeUserRequest.decode(packet.payload, capabilities: capabilities) } catch {
             return protocolViolation("\(error)")
@@ -604,7 +580,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    private func finishChangeUser(_ request: ChangeUserRequest, token: [UInt8], sequenceID: UInt8) {
+    func finishChangeUser(_ request: ChangeUserRequest, token: [UInt8], sequenceID: UInt8) {
         busy = true
         state = .command
         let replySeq = sequenceID &+ 1
@@ -619,14 +595,14 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         handle?.setUser(acct.user)
         logger[metadataKey: "user"] = "\(acct.user)"
         // A new user starts a new session: nothing of the old one survives.
-        dropBackend()
+        dropAllLinks()
         sessionStatements.removeAll()
         multiStatementsOption = nil
         lastStatus = .autocommit
         database = request.database
         if let cs = request.characterSet { characterSet = UInt8(truncatingIfNeeded: cs) }
         guard database != nil else { return replyOK(sequenceID: replySeq) }
-        ensureBackend { [weak self] result in
+        withLink(router.defaultShard, begin: nil) { [weak self] result in
             switch result {
             case .success: self?.replyOK(sequenceID: replySeq)
             case .failure(let e): self?.replyError(e, sequenceID: replySeq)
@@ -636,7 +612,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     // MARK: Output
 
-    private func write(sequenceID: UInt8?, flush: Bool, _ body: (inout ByteBuffer) -> Void) {
+    func write(sequenceID: UInt8?, flush: Bool, _ body: (inout ByteBuffer) -> Void) {
         guard let context else { return }
         var out = context.channel.allocator.buffer(capacity: 256)
         if let sequenceID {
@@ -647,17 +623,18 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         if flush { context.writeAndFlush(wrapOutboundOut(out), promise: nil) } else { context.write(wrapOutboundOut(out), promise: nil) }
     }
 
-    private func replyOK(sequenceID: UInt8) {
-        write(sequenceID: sequenceID, flush: true) { OKPacket(status: lastStatus).encode(into: &$0) }
+    func replyOK(sequenceID: UInt8) {
+        let status = sessionStatus
+        write(sequenceID: sequenceID, flush: true) { OKPacket(status: status).encode(into: &$0) }
         commandDone()
     }
 
-    private func replyError(_ error: MySQLError, sequenceID: UInt8) {
+    func replyError(_ error: MySQLError, sequenceID: UInt8) {
         write(sequenceID: sequenceID, flush: true) { ERRPacket(error).encode(into: &$0) }
         commandDone()
     }
 
-    private func sendError(_ error: MySQLError, sequenceID: UInt8, thenClose: Bool) {
+    func sendError(_ error: MySQLError, sequenceID: UInt8, thenClose: Bool) {
         guard let context else { return }
         var out = context.channel.allocator.buffer(capacity: 128)
         out.writeMySQLPacket(sequenceID: sequenceID) { ERRPacket(error).encode(into: &$0) }
@@ -669,18 +646,18 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
     }
 
-    private func protocolViolation(_ why: String) {
+    func protocolViolation(_ why: String) {
         logger.notice("disconnecting client: protocol violation", metadata: ["reason": "\(why)"])
         sendError(.packetsOutOfOrder(), sequenceID: 1, thenClose: true)
     }
 
-    private func closeNow() {
+    func closeNow() {
         state = .closing
         context?.close(promise: nil)
     }
 
     /// Closes once everything written so far (the last reply) has reached the socket.
-    private func closeAfterFlush() {
+    func closeAfterFlush() {
         guard let context else { return }
         state = .closing
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in

@@ -1,5 +1,6 @@
 import Backend
 import PluginAPI
+import ShardRouting
 import SleetConfig
 import Synchronization
 
@@ -11,9 +12,12 @@ import Synchronization
 public final class ProxyRuntime: Sendable {
     public let config: SleetConfig
     public let plugins: PluginChain
+    /// Routing for this config (vindexes and key ranges prepared once per snapshot).
+    public let router: Router
 
     public init(config: SleetConfig, factories: [PluginFactory]) throws {
         self.config = config
+        self.router = Router(config: config)
         self.plugins = try PluginChain(config: config, factories: factories)
         if plugins.authenticators.isEmpty {
             throw RuntimeError.noAuthentication

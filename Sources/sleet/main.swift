@@ -145,9 +145,8 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let config = loadConfigOrExit(options.config)
-        let plan = Router.plan(Classifier.classify(sql), inTransaction: false, config: config)
-        let rows = plan.targets.map { [$0.shard, $0.role.rawValue, "\($0.address)", sql, $0.reason] }
-        printTable(header: ["shard", "role", "backend", "statement", "reason"], rows: rows)
+        let rows = Router(config: config).explainRows(sql: sql, database: config.database)
+        printTable(header: ["shard", "role", "backend", "statement", "reason"], rows: rows.map { $0.map { $0 ?? "NULL" } })
     }
 }
 

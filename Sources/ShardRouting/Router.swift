@@ -1,0 +1,810 @@
+import SQLSyntax
+import SleetConfig
+
+/// Routing: statement + session database + config in, `RoutePlan` out. Pure, no I/O.
+///
+/// The rule above all: never answer wrongly. What cannot be routed or merged exactly throws a
+/// `RoutingRefusal` (error 1235), and anything the parser does not understand can only widen a
+/// route (more shards), never narrow it.
+public struct Router: Sendable {
+    public let config: SleetConfig
+    public let shardMap: ShardMap
+
+    public init(config: SleetConfig) {
+        self.config = config
+        self.shardMap = ShardMap(shards: config.shards)
+    }
+
+    public var defaultShard: Shard {
+        if let name = config.tables.defaultShard, let s = config.shards.first(where: { $0.name == name }) { return s }
+        return config.shards[0]
+    }
+
+    /// True when nothing is sharded or replicated by reference: every statement goes to the default shard.
+    public var isTrivial: Bool { config.tables.sharded.isEmpty && config.tables.reference.isEmpty }
+
+    /// Plans a COM_QUERY text, given the session's current database.
+    public func plan(sql: String, database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let lexer = Lexer(sql)
+        return try plan(tokens: lexer.tokens(), source: lexer.bytes, sql: sql, database: database)
+    }
+
+    public func plan(tokens: [Token], source: [UInt8], sql: String, database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let hints = SleetHints.scan(source)
+        let statements = Parser.parseAll(tokens: tokens, source: source)
+        var plans: [RoutePlan] = []
+        for (n, result) in statements.enumerated() {
+            let stmtTokens = statements.count == 1 ? tokens : Self.statementTokens(tokens, index: n)
+            switch result {
+            case .success(let st):
+                plans.append(try plan(st, tokens: stmtTokens, source: source, sql: sql, database: database))
+            case .failure(let e):
+                plans.append(try unparsed(tokens: stmtTokens, source: source, database: database, why: e.description))
+            }
+        }
+        var plan: RoutePlan
+        if plans.count == 1 {
+            plan = plans[0]
+        } else {
+            plan = try combineMultiStatement(plans)
+        }
+        if let hint = hints.first(where: { $0.hasPrefix("shard=") }) {
+            let name = String(hint.dropFirst("shard=".count))
+            guard let shard = config.shards.first(where: { $0.name == name }) else {
+                throw RoutingRefusal("the hint sleet:shard=\(name): there is no shard named \(name)")
+            }
+            plan.targets = [RoutePlan.Target(shard: shard.name, role: .primary, address: shard.primary,
+                                             reason: "hint sleet:shard=\(name)")]
+            plan.combine = .forward
+            plan.flexible = false
+        }
+        return plan
+    }
+
+    static func statementTokens(_ tokens: [Token], index: Int) -> [Token] {
+        var n = 0
+        var start = 0
+        for (k, t) in tokens.enumerated() where t.kind == .symbol && t.text == ";" {
+            if n == index { return Array(tokens[start..<k]) }
+            n += 1
+            start = k + 1
+        }
+        return Array(tokens[start...])
+    }
+
+    func combineMultiStatement(_ plans: [RoutePlan]) throws(RoutingRefusal) -> RoutePlan {
+        var shard: String?
+        for p in plans {
+            guard p.targets.count == 1, p.combine == .forward, p.effect == .none else {
+                throw RoutingRefusal("a multi-statement text unless every statement goes to the same single shard and none changes session state")
+            }
+            if p.flexible { continue }
+            if let s = shard, s != p.targets[0].shard {
+                throw RoutingRefusal("a multi-statement text whose statements go to different shards (\(s), \(p.targets[0].shard))")
+            }
+            shard = p.targets[0].shard
+        }
+        let chosen = shard.flatMap { name in config.shards.first { $0.name == name } } ?? defaultShard
+        return RoutePlan(targets: [target(chosen, reason: "multi-statement text: every statement on \(chosen.name)")],
+                         flexible: shard == nil, isWrite: plans.contains { $0.isWrite })
+    }
+
+    // MARK: Tables
+
+    enum TableClass: Equatable {
+        case sharded(String, ShardedTable)
+        case reference(String)
+        case unsharded
+    }
+
+    func classify(_ t: TableName, database: String?) -> TableClass {
+        let db = t.schema ?? database
+        guard db == config.database else { return .unsharded }
+        let name = t.name.lowercased()
+        if let s = config.tables.sharded[name] { return .sharded(name, s) }
+        if config.tables.reference.contains(name) { return .reference(name) }
+        return .unsharded
+    }
+
+    func target(_ shard: Shard, statement: String? = nil, reason: String) -> RoutePlan.Target {
+        RoutePlan.Target(shard: shard.name, role: .primary, address: shard.primary, statement: statement, reason: reason)
+    }
+
+    func shard(named name: String) -> Shard { config.shards.first { $0.name == name } ?? defaultShard }
+
+    /// Shards in config order.
+    func ordered(_ names: Set<String>) -> [Shard] { config.shards.filter { names.contains($0.name) } }
+
+    // MARK: Statements
+
+    func plan(_ st: Statement, tokens: [Token], source: [UInt8], sql: String, database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let def = defaultShard
+        switch st {
+        case .select(let s):
+            return try planSelect(s, source: source, database: database)
+        case .insert(let s):
+            var p = try planInsert(s, source: source, database: database)
+            p.statement = st
+            return p
+        case .update(let s):
+            var p = try planWrite(from: s.from, whereClause: s.whereClause, assignments: s.assignments, deleteTargets: nil,
+                                  orderedOrLimited: s.hasOrderBy || s.limit != nil, verb: "UPDATE", source: source, database: database)
+            p.statement = st
+            return p
+        case .delete(let s):
+            var p = try planWrite(from: s.from, whereClause: s.whereClause, assignments: [], deleteTargets: s.targets,
+                                  orderedOrLimited: s.hasOrderBy || s.limit != nil, verb: "DELETE", source: source, database: database)
+            if s.returning, p.targets.count > 1 { throw RoutingRefusal("DELETE ... RETURNING on several shards") }
+            p.statement = st
+            return p
+        case .ddl(let d):
+            var p = try planDDL(d, tokens: tokens, source: source, database: database)
+            p.statement = st
+            return p
+        case .set(let global):
+            return RoutePlan(targets: [target(def, reason: global ? "global SET: default shard \(def.name) only" : "session SET: kept and applied on every backend connection of the session")],
+                             flexible: true, effect: global ? .none : .setSession, statement: st)
+        case .use(let db):
+            return RoutePlan(targets: [target(def, reason: "USE: kept and applied on every backend connection of the session")],
+                             flexible: true, effect: .use(database: db), statement: st)
+        case .transaction(let t):
+            let effect: RoutePlan.SessionEffect
+            switch t {
+            case .begin(let ro): effect = .begin(readOnly: ro)
+            case .commit: effect = .commit
+            case .rollback: effect = .rollback
+            case .savepoint: effect = .savepoint
+            case .xa: throw RoutingRefusal("XA transactions")
+            }
+            return RoutePlan(targets: [target(def, reason: "transaction control: sent to every shard the transaction uses")],
+                             flexible: true, effect: effect, statement: st)
+        case .show, .call, .unlockTables, .kill, .empty:
+            return RoutePlan(targets: [target(def, reason: "no sharded table -> default shard \(def.name)")], flexible: true, statement: st)
+        case .describe(let t):
+            if let t, case .unsharded = classify(t, database: database) {
+                return RoutePlan(targets: [target(def, reason: "unsharded table \(t) -> default shard \(def.name)")], statement: st)
+            }
+            return RoutePlan(targets: [target(def, reason: "same definition on every shard -> default shard \(def.name)")], flexible: true, statement: st)
+        case .explain(let inner):
+            guard let inner else { return try unparsed(tokens: tokens, source: source, database: database, why: "EXPLAIN of an unparsed statement") }
+            var innerTokens = tokens
+            while let f = innerTokens.first, f.kind == .word, ["EXPLAIN", "DESCRIBE", "DESC", "EXTENDED", "PARTITIONS", "ANALYZE"].contains(f.text) { innerTokens.removeFirst() }
+            var p = try plan(inner, tokens: innerTokens, source: source, sql: sql, database: database)
+            guard p.targets.count == 1 else { throw RoutingRefusal("EXPLAIN of a statement that reaches several shards (EXPLAIN ROUTE shows its route)") }
+            p.targets[0].statement = nil
+            p.combine = .forward
+            p.isWrite = false
+            p.effect = .none
+            p.statement = st
+            return p
+        case .tableStatement(let verb, let tables):
+            for t in tables {
+                switch classify(t, database: database) {
+                case .sharded(let n, _): throw RoutingRefusal("\(verb) on sharded table \(n)")
+                case .reference(let n): throw RoutingRefusal("\(verb) on reference table \(n)")
+                case .unsharded: break
+                }
+            }
+            return RoutePlan(targets: [target(def, reason: "unsharded tables -> default shard \(def.name)")], isWrite: true, statement: st)
+        case .other(let word):
+            return try unparsed(tokens: tokens, source: source, database: database, why: "\(word) statements")
+        }
+    }
+
+    /// A statement Sleet does not model: fine on the default shard unless it names a sharded or reference table.
+    func unparsed(tokens: [Token], source: [UInt8], database: String?, why: String) throws(RoutingRefusal) -> RoutePlan {
+        let names = Set(config.tables.sharded.keys).union(config.tables.reference)
+        if !names.isEmpty {
+            for t in tokens where t.kind == .word || t.kind == .quotedIdentifier {
+                let name: String
+                if t.kind == .word, t.offset + t.length <= source.count {
+                    name = String(decoding: source[t.offset..<(t.offset + t.length)], as: UTF8.self).lowercased()
+                } else {
+                    name = t.text.lowercased()
+                }
+                if names.contains(name) {
+                    let first = tokens.first?.text ?? ""
+                    throw RoutingRefusal("this \(first) statement on \(config.tables.sharded[name] != nil ? "sharded" : "reference") table \(name) (\(why))")
+                }
+            }
+        }
+        let def = defaultShard
+        return RoutePlan(targets: [target(def, reason: "no sharded table -> default shard \(def.name)")], flexible: true, isWrite: true)
+    }
+
+    // MARK: Reach: which shards a table expression needs
+
+    /// A sharded table in scope, with how it was joined.
+    struct ScopeTable {
+        var ref: TableRef
+        var name: String
+        var table: ShardedTable
+        var join: JoinKind?
+        var on: Expr?
+    }
+
+    /// What a SELECT/UPDATE/DELETE level reaches.
+    struct Reach {
+        /// nil: no sharded table (any shard, or the default shard if `needsDefault`).
+        var shards: Set<String>?
+        var needsDefault = false
+        var hasReference = false
+        /// Shards chosen by key values (false: every shard for lack of a key).
+        var keyed = false
+        var reasons: [String: String] = [:]
+        var rewrites: [String: [(Range<Int>, String)]] = [:]
+        var shardedNames: [String] = []
+        var referenceNames: [String] = []
+        var unshardedNames: [String] = []
+        /// Sub-selects that reach sharded tables: their shard sets (each must be one shard, the statement's).
+        var subShards: [Set<String>] = []
+    }
+
+    func reach(from: [FromEntry], whereClause: Expr?, database: String?, source: [UInt8], extraSubqueries: [SelectStatement],
+               cteNames: Set<String> = []) throws(RoutingRefusal) -> Reach {
+        var r = Reach()
+        var scope: [ScopeTable] = []
+        var subqueries = extraSubqueries
+        for f in from {
+            if let d = f.ref.derived { subqueries.append(d) }
+            if let on = f.on { subqueries += on.subqueries }
+            guard let t = f.ref.table else { continue }
+            if t.schema == nil, cteNames.contains(t.name) { continue }
+            switch classify(t, database: database) {
+            case .sharded(let n, let st):
+                scope.append(ScopeTable(ref: f.ref, name: n, table: st, join: f.join, on: f.on))
+                r.shardedNames.append(n)
+            case .reference(let n):
+                r.hasReference = true
+                r.referenceNames.append(n)
+            case .unsharded:
+                r.needsDefault = true
+                r.unshardedNames.append(t.description)
+            }
+        }
+        if let w = whereClause { subqueries += w.subqueries }
+        // Sub-selects
+        for sub in subqueries {
+            let sr = try reachOfSelect(sub, database: database, source: source)
+            if sr.needsDefault { r.needsDefault = true; r.unshardedNames += sr.unshardedNames }
+            if sr.hasReference { r.hasReference = true }
+            if let s = sr.shards {
+                r.subShards.append(s)
+                r.shardedNames += sr.shardedNames
+            }
+        }
+        guard !scope.isEmpty else {
+            if !r.subShards.isEmpty {
+                // Only sub-selects touch sharded tables: the statement follows them if they agree on one shard.
+                let first = r.subShards[0]
+                guard first.count == 1, r.subShards.allSatisfy({ $0 == first }) else {
+                    throw RoutingRefusal("a subquery on sharded table \(r.shardedNames.first ?? "") that is not pinned to one shard by its key")
+                }
+                r.shards = first
+                r.keyed = true
+                r.reasons[first.first!] = "subquery pinned to \(first.first!)"
+            }
+            return r
+        }
+        // Conditions usable for keys: WHERE, plus ON of inner joins; ON of a LEFT JOIN pins only its right table.
+        var shardSets: [(ScopeTable, Set<String>, Bool, String, [String: [(Range<Int>, String)]], [String: String])] = []
+        for (idx, t) in scope.enumerated() {
+            var conditions: [Expr] = []
+            if let w = whereClause { conditions.append(w) }
+            for (j, other) in scope.enumerated() where other.join == .inner || (j == idx && other.join == .left) {
+                if let on = other.on { conditions.append(on) }
+            }
+            for f in from where f.ref.table != nil && f.join == .inner {
+                // ON clauses of inner joins with non-sharded tables count too.
+                if let on = f.on, !scope.contains(where: { $0.ref == f.ref }) { conditions.append(on) }
+            }
+            let set = keySet(conditions.count == 1 ? conditions[0] : .and(conditions), for: t, scope: scope, database: database)
+            let (shards, keyed, reason, rewrites, perShard) = try resolve(set, table: t, source: source)
+            shardSets.append((t, shards, keyed, reason, rewrites, perShard))
+        }
+        if shardSets.count == 1 {
+            let (_, shards, keyed, reason, rewrites, perShard) = shardSets[0]
+            r.shards = shards
+            r.keyed = keyed
+            for s in shards { r.reasons[s] = perShard[s] ?? reason }
+            r.rewrites = rewrites
+        } else {
+            // Several sharded tables: each must be pinned to the same single shard.
+            var common: String?
+            for (t, shards, keyed, _, _, _) in shardSets {
+                guard keyed, shards.count <= 1 else {
+                    throw RoutingRefusal("a join of sharded tables (\(scope.map(\.name).joined(separator: ", "))) unless each is pinned to the same single shard by its key (\(t.name) is not)")
+                }
+                if let s = shards.first {
+                    if let c = common, c != s {
+                        throw RoutingRefusal("a join of sharded tables pinned to different shards (\(c), \(s))")
+                    }
+                    common = s
+                }
+            }
+            let s = common ?? defaultShard.name
+            r.shards = [s]
+            r.keyed = true
+            r.reasons[s] = shardSets.map(\.3).joined(separator: "; ")
+        }
+        return r
+    }
+
+    func reachOfSelect(_ s: SelectStatement, database: String?, source: [UInt8]) throws(RoutingRefusal) -> Reach {
+        var extra: [SelectStatement] = []
+        for i in s.items { if let e = i.expr { extra += e.subqueries } }
+        if let h = s.having { extra += h.subqueries }
+        for o in s.orderBy + s.groupBy { extra += o.expr.subqueries }
+        for c in s.ctes { extra.append(c.body) }
+        let cteNames = Set(s.ctes.map(\.name))
+        var r = try reach(from: s.from, whereClause: s.whereClause, database: database, source: source, extraSubqueries: extra, cteNames: cteNames)
+        for part in s.setOperations {
+            let pr = try reachOfSelect(part, database: database, source: source)
+            r = try union(r, pr)
+        }
+        return r
+    }
+
+    /// A UNION: every part must land on the same single shard (or need no particular shard).
+    func union(_ a: Reach, _ b: Reach) throws(RoutingRefusal) -> Reach {
+        var r = a
+        r.needsDefault = a.needsDefault || b.needsDefault
+        r.hasReference = a.hasReference || b.hasReference
+        r.shardedNames += b.shardedNames
+        r.unshardedNames += b.unshardedNames
+        r.subShards += b.subShards
+        switch (a.shards, b.shards) {
+        case (nil, nil): break
+        case (let s?, nil), (nil, let s?):
+            guard s.count == 1 else { throw RoutingRefusal("UNION/INTERSECT/EXCEPT with a part that reaches several shards") }
+            r.shards = s
+            r.keyed = true
+            r.reasons = a.shards == nil ? b.reasons : a.reasons
+        case (let s?, let t?):
+            guard s.count == 1, s == t else { throw RoutingRefusal("UNION/INTERSECT/EXCEPT whose parts are not all on the same single shard") }
+            r.reasons.merge(b.reasons) { x, y in x + "; " + y }
+        }
+        r.rewrites = [:]
+        return r
+    }
+
+    // MARK: Keys
+
+    /// The key values a condition allows for one table: nil = any value.
+    struct KeyAtom {
+        var literal: Literal
+        var range: Range<Int>
+    }
+
+    struct KeyConstraint {
+        var atoms: [KeyAtom]
+        /// The byte range of the IN list, when the constraint is a top-level IN list (rewritable per shard).
+        var list: Range<Int>?
+        var text: String
+    }
+
+    func keySet(_ e: Expr, for t: ScopeTable, scope: [ScopeTable], database: String?) -> KeyConstraint? {
+        switch e {
+        case .comparison(let op, let a, let b) where op == "=" || op == "<=>":
+            if case .column(let c) = a, case .literal(let l, let r) = b, matches(c, t, scope: scope, database: database) {
+                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
+            }
+            if case .column(let c) = b, case .literal(let l, let r) = a, matches(c, t, scope: scope, database: database) {
+                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
+            }
+            return nil
+        case .inList(let lhs, let items, let ranges, let list, let negated):
+            guard !negated, case .column(let c) = lhs, matches(c, t, scope: scope, database: database) else { return nil }
+            var atoms: [KeyAtom] = []
+            for (item, range) in zip(items, ranges) {
+                guard case .literal(let l, _) = item else { return nil }
+                atoms.append(KeyAtom(literal: l, range: range))
+            }
+            return KeyConstraint(atoms: atoms, list: list, text: "\(t.name).\(t.table.key) IN (\(atoms.map { $0.literal.description }.joined(separator: ", ")))")
+        case .and(let children):
+            // Any conjunct that pins the key bounds the rows; take the narrowest.
+            var best: KeyConstraint?
+            for c in children {
+                guard let k = keySet(c, for: t, scope: scope, database: database) else { continue }
+                if best == nil || k.atoms.count < best!.atoms.count { best = k }
+            }
+            return best
+        case .or(let children):
+            var atoms: [KeyAtom] = []
+            var texts: [String] = []
+            for c in children {
+                guard let k = keySet(c, for: t, scope: scope, database: database) else { return nil }
+                atoms += k.atoms
+                texts.append(k.text)
+            }
+            return KeyConstraint(atoms: atoms, list: nil, text: texts.joined(separator: " OR "))
+        default:
+            return nil
+        }
+    }
+
+    /// Does column `c` name table `t`'s sharding key?
+    func matches(_ c: ColumnName, _ t: ScopeTable, scope: [ScopeTable], database: String?) -> Bool {
+        guard c.name.lowercased() == t.table.key.lowercased() else { return false }
+        switch c.qualifier.count {
+        case 0:
+            return true
+        case 1:
+            let q = c.qualifier[0]
+            if let alias = t.ref.alias { return q.lowercased() == alias.lowercased() }
+            return q.lowercased() == t.name
+        default:
+            guard t.ref.alias == nil, let tn = t.ref.table else { return false }
+            return c.qualifier[0] == (tn.schema ?? database) && c.qualifier[1].lowercased() == t.name
+        }
+    }
+
+    /// Shards for a table given its key constraint: (shards, keyed, reason, IN-list rewrites per shard).
+    func resolve(_ k: KeyConstraint?, table t: ScopeTable, source: [UInt8]) throws(RoutingRefusal)
+        -> (Set<String>, Bool, String, [String: [(Range<Int>, String)]], [String: String]) {
+        let all = Set(config.shards.map(\.name))
+        guard let k else {
+            return (all, false, "no sharding key for \(t.name).\(t.table.key) -> all shards", [:], [:])
+        }
+        var shards: [String] = []
+        var perShard: [String: [Range<Int>]] = [:]
+        var reasons: [String] = []
+        var perShardReasons: [String: [String]] = [:]
+        for atom in k.atoms {
+            let value: KeyValue
+            switch KeyValue.normalize(atom.literal) {
+            case .exact(let v): value = v
+            case .placementOnly(_, let why), .unusable(let why):
+                return (all, false, "\(t.name).\(t.table.key) = \(atom.literal) is not usable for lookup (\(why)) -> all shards", [:], [:])
+            }
+            let lookup = shardMap.lookup(value, vindex: t.table.vindex)
+            let why = "\(t.name).\(t.table.key) = \(value.display) -> \(lookup.reason)"
+            reasons.append(why)
+            guard let s = lookup.shard else { continue }
+            if perShardReasons[s, default: []].count < 4 { perShardReasons[s, default: []].append(why) }
+            if !shards.contains(s) { shards.append(s) }
+            perShard[s, default: []].append(atom.range)
+        }
+        var rewrites: [String: [(Range<Int>, String)]] = [:]
+        if shards.count > 1, let list = k.list {
+            for (s, ranges) in perShard {
+                let items = ranges.map { String(decoding: source[$0], as: UTF8.self) }
+                rewrites[s] = [(list, "(" + items.joined(separator: ", ") + ")")]
+            }
+        }
+        if shards.isEmpty {
+            // No value maps to any shard: no row can match; one shard answers (empty).
+            let d = defaultShard.name
+            return ([d], true, reasons.joined(separator: "; ") + " -> no shard holds these values; asking \(d)", [:], [:])
+        }
+        return (Set(shards), true, reasons.joined(separator: "; "), rewrites, perShardReasons.mapValues { $0.joined(separator: "; ") })
+    }
+
+    // MARK: SELECT
+
+    func planSelect(_ s: SelectStatement, source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let r = try reachOfSelect(s, database: database, source: source)
+        let def = defaultShard
+        guard let shards = r.shards else {
+            if r.needsDefault {
+                return RoutePlan(targets: [target(def, reason: "unsharded table\(r.unshardedNames.count > 1 ? "s" : "") \(r.unshardedNames.joined(separator: ", ")) -> default shard \(def.name)")],
+                                 statement: .select(s))
+            }
+            let why = r.hasReference ? "reference table\(r.referenceNames.count > 1 ? "s" : "") \(r.referenceNames.joined(separator: ", ")) -> any shard" : "no table -> any shard"
+            return RoutePlan(targets: [target(def, reason: why)], flexible: true, statement: .select(s))
+        }
+        try checkSubShards(r, shards: shards)
+        if r.needsDefault, shards != [def.name] {
+            throw RoutingRefusal("joining sharded table \(r.shardedNames.first ?? "") (\(ordered(shards).map(\.name).joined(separator: ", "))) with unsharded table \(r.unshardedNames.first ?? "") (on \(def.name) only)")
+        }
+        let targets = ordered(shards)
+        if targets.count == 1 {
+            return RoutePlan(targets: [target(targets[0], reason: r.reasons[targets[0].name] ?? "")], statement: .select(s))
+        }
+        if !r.keyed, config.routing.scatter == .reject {
+            throw RoutingRefusal("a SELECT on sharded table \(r.shardedNames.first ?? "") without its sharding key (routing.scatter: reject)")
+        }
+        let (spec, limitRewrite) = try mergeSpec(s)
+        var out: [RoutePlan.Target] = []
+        for sh in targets {
+            var edits = r.rewrites[sh.name] ?? []
+            if let l = limitRewrite { edits.append(l) }
+            let text = edits.isEmpty ? nil : Self.apply(edits, to: source)
+            out.append(target(sh, statement: text, reason: r.reasons[sh.name] ?? ""))
+        }
+        return RoutePlan(targets: out, combine: .merge(spec), statement: .select(s))
+    }
+
+    func checkSubShards(_ r: Reach, shards: Set<String>) throws(RoutingRefusal) {
+        for sub in r.subShards where !(sub == shards && shards.count == 1) {
+            throw RoutingRefusal("a subquery on a sharded table unless it and the statement are pinned to the same single shard")
+        }
+    }
+
+    /// The merge a multi-shard SELECT needs, and the LIMIT to push down (if any).
+    func mergeSpec(_ s: SelectStatement) throws(RoutingRefusal) -> (MergeSpec, (Range<Int>, String)?) {
+        if !s.setOperations.isEmpty { throw RoutingRefusal("UNION/INTERSECT/EXCEPT across shards") }
+        if s.into { throw RoutingRefusal("SELECT ... INTO across shards") }
+        if s.distinct { throw RoutingRefusal("SELECT DISTINCT across shards") }
+        if s.calcFoundRows { throw RoutingRefusal("SQL_CALC_FOUND_ROWS across shards") }
+        if s.having != nil { throw RoutingRefusal("HAVING across shards") }
+        if s.withRollup { throw RoutingRefusal("GROUP BY ... WITH ROLLUP across shards") }
+        if s.hasWindowClause || s.items.contains(where: { $0.expr?.containsWindow == true }) {
+            throw RoutingRefusal("window functions across shards")
+        }
+        let hasStar = s.items.contains { $0.isStar }
+        var spec = MergeSpec()
+        var aggregates: [MergeSpec.AggregateColumn] = []
+        var isAggregate: [Bool] = []
+        for (idx, item) in s.items.enumerated() {
+            guard let e = item.expr else { isAggregate.append(false); continue }
+            if case .function(let name, let args, let distinct, _, let over) = e, !over, ["COUNT", "SUM", "MIN", "MAX"].contains(name) {
+                if distinct { throw RoutingRefusal("\(name)(DISTINCT ...) across shards") }
+                if args.contains(where: { $0.containsAggregate }) { throw RoutingRefusal("nested aggregates across shards") }
+                aggregates.append(MergeSpec.AggregateColumn(idx, MergeSpec.Aggregate(rawValue: name.lowercased())!))
+                isAggregate.append(true)
+                continue
+            }
+            if e.containsAggregate {
+                throw RoutingRefusal("\(item.normalized) across shards (only COUNT, SUM, MIN and MAX of a column are merged; AVG and expressions over aggregates are not)")
+            }
+            isAggregate.append(false)
+        }
+        let grouped = !s.groupBy.isEmpty
+        if (grouped || !aggregates.isEmpty) && hasStar {
+            throw RoutingRefusal("SELECT * with aggregates or GROUP BY across shards")
+        }
+        spec.aggregates = aggregates
+        if grouped {
+            var refs: [MergeSpec.ColumnRef] = []
+            var groupIndexes: Set<Int> = []
+            for g in s.groupBy {
+                guard let idx = selectIndex(of: g, in: s) else {
+                    throw RoutingRefusal("GROUP BY \(g.normalized) across shards unless it is in the select list")
+                }
+                refs.append(.index(idx))
+                groupIndexes.insert(idx)
+            }
+            for (idx, item) in s.items.enumerated() where !isAggregate[idx] && !groupIndexes.contains(idx) {
+                if case .literal = item.expr { continue }
+                throw RoutingRefusal("\(item.normalized) across shards: with GROUP BY, every selected column must be grouped or aggregated")
+            }
+            spec.groupBy = refs
+        } else if !aggregates.isEmpty {
+            for (idx, item) in s.items.enumerated() where !isAggregate[idx] {
+                if case .literal = item.expr { continue }
+                throw RoutingRefusal("\(item.normalized) next to aggregates across shards without GROUP BY")
+            }
+        }
+        for o in s.orderBy {
+            if let idx = selectIndex(of: o, in: s) {
+                if hasStar {
+                    if let alias = s.items[idx].alias { spec.orderBy.append(.init(.name(alias), descending: o.descending)); continue }
+                    if case .column(let c) = s.items[idx].expr { spec.orderBy.append(.init(.name(c.name), descending: o.descending)); continue }
+                    throw RoutingRefusal("ORDER BY \(o.normalized) next to SELECT * across shards")
+                }
+                spec.orderBy.append(.init(.index(idx), descending: o.descending))
+                continue
+            }
+            if case .literal(.integer(let n), _) = o.expr, let pos = Int(n), pos >= 1 {
+                spec.orderBy.append(.init(.index(pos - 1), descending: o.descending))
+                continue
+            }
+            if hasStar, case .column(let c) = o.expr {
+                // Resolved against the result's column names when the rows arrive.
+                spec.orderBy.append(.init(.name(c.name), descending: o.descending))
+                continue
+            }
+            throw RoutingRefusal("ORDER BY \(o.normalized) across shards unless it is in the select list")
+        }
+        var pushdown: (Range<Int>, String)?
+        if let l = s.limit {
+            guard let count = l.count, (l.offset ?? 0) >= 0 else { throw RoutingRefusal("LIMIT with placeholders or variables across shards") }
+            spec.limit = count
+            spec.offset = l.offset ?? 0
+            if !grouped && aggregates.isEmpty {
+                pushdown = (l.range, "LIMIT \(spec.offset + count)")
+            } else {
+                pushdown = (l.range, "")
+            }
+        }
+        return (spec, pushdown)
+    }
+
+    /// The select-list position an ORDER BY / GROUP BY item refers to, if any.
+    func selectIndex(of o: OrderItem, in s: SelectStatement) -> Int? {
+        if case .literal(.integer(let n), _) = o.expr, let pos = Int(n), pos >= 1, pos <= s.items.count, !s.items[..<pos].contains(where: \.isStar) {
+            return pos - 1
+        }
+        if case .column(let c) = o.expr, c.qualifier.isEmpty {
+            if let idx = s.items.firstIndex(where: { $0.alias?.lowercased() == c.name.lowercased() }) { return idx }
+        }
+        if let idx = s.items.firstIndex(where: { !$0.isStar && $0.normalized == o.normalized && $0.alias == nil }) { return idx }
+        if case .column(let c) = o.expr {
+            let single = s.from.count == 1
+            let candidates = s.items.indices.filter { idx in
+                guard case .column(let ic) = s.items[idx].expr, s.items[idx].alias == nil, ic.name.lowercased() == c.name.lowercased() else { return false }
+                return c.qualifier.isEmpty || ic.qualifier.map { $0.lowercased() } == c.qualifier.map { $0.lowercased() } || (ic.qualifier.isEmpty && single)
+            }
+            if candidates.count == 1 { return candidates[0] }
+        }
+        return nil
+    }
+
+    /// Applies text replacements (non-overlapping byte ranges) to the statement.
+    static func apply(_ edits: [(Range<Int>, String)], to source: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(source.count + 16)
+        var pos = 0
+        for (range, text) in edits.sorted(by: { $0.0.lowerBound < $1.0.lowerBound }) where range.lowerBound >= pos {
+            out += source[pos..<range.lowerBound]
+            out += Array(text.utf8)
+            pos = range.upperBound
+        }
+        out += source[pos...]
+        var s = String(decoding: out, as: UTF8.self)
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+
+    // MARK: INSERT
+
+    func planInsert(_ s: InsertStatement, source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let def = defaultShard
+        var sourceReach: Reach?
+        if let sel = s.select { sourceReach = try reachOfSelect(sel, database: database, source: source) }
+        switch classify(s.table, database: database) {
+        case .unsharded:
+            if let r = sourceReach, let shards = r.shards, shards != [def.name] {
+                throw RoutingRefusal("INSERT ... SELECT from sharded table \(r.shardedNames.first ?? "") into unsharded table \(s.table)")
+            }
+            return RoutePlan(targets: [target(def, reason: "unsharded table \(s.table) -> default shard \(def.name)")], isWrite: true)
+        case .reference(let name):
+            if let r = sourceReach, r.shards != nil || r.needsDefault {
+                throw RoutingRefusal("INSERT ... SELECT into reference table \(name) from a table that is not a reference table")
+            }
+            if s.returning { throw RoutingRefusal("INSERT ... RETURNING into reference table \(name)") }
+            return RoutePlan(targets: config.shards.map { target($0, reason: "reference table \(name): written on every shard") },
+                             combine: config.shards.count > 1 ? .firstReply : .forward, isWrite: true)
+        case .sharded(let name, let table):
+            if s.select != nil { throw RoutingRefusal("INSERT ... SELECT into sharded table \(name)") }
+            let key = table.key.lowercased()
+            if s.onDuplicateKeyUpdate.contains(where: { $0.column.name.lowercased() == key }) {
+                throw RoutingRefusal("ON DUPLICATE KEY UPDATE that changes the sharding key \(name).\(table.key)")
+            }
+            var keyExprs: [Expr] = []
+            if let assignments = s.setAssignments {
+                guard let a = assignments.first(where: { $0.column.name.lowercased() == key }) else {
+                    throw RoutingRefusal("INSERT into sharded table \(name) without its sharding key column \(table.key)")
+                }
+                keyExprs = [a.value]
+            } else {
+                guard let cols = s.columns else { throw RoutingRefusal("INSERT into sharded table \(name) without a column list") }
+                guard let pos = cols.firstIndex(where: { $0.lowercased() == key }) else {
+                    throw RoutingRefusal("INSERT into sharded table \(name) without its sharding key column \(table.key)")
+                }
+                for row in s.rows {
+                    guard pos < row.count else { throw RoutingRefusal("INSERT row with fewer values than columns") }
+                    keyExprs.append(row[pos])
+                }
+            }
+            var rowShards: [String] = []
+            var reasons: [String: [String]] = [:]
+            for e in keyExprs {
+                guard case .literal(let lit, _) = e else {
+                    throw RoutingRefusal("INSERT into sharded table \(name) whose key \(table.key) is not a literal value")
+                }
+                let value: KeyValue
+                switch KeyValue.normalize(lit) {
+                case .exact(let v), .placementOnly(let v, _): value = v
+                case .unusable(let why): throw RoutingRefusal("INSERT into sharded table \(name) with key \(table.key) = \(lit) (\(why))")
+                }
+                let lookup = shardMap.lookup(value, vindex: table.vindex)
+                guard let sh = lookup.shard else {
+                    throw RoutingRefusal("INSERT into sharded table \(name) with key \(table.key) = \(value.display): \(lookup.reason)")
+                }
+                rowShards.append(sh)
+                let r = "\(name).\(table.key) = \(value.display) -> \(lookup.reason)"
+                if reasons[sh]?.count ?? 0 < 3 { reasons[sh, default: []].append(r) } else if reasons[sh]?.count == 3 { reasons[sh]!.append("...") }
+            }
+            let shardSet = Set(rowShards)
+            let targets = ordered(shardSet)
+            if targets.count == 1 {
+                return RoutePlan(targets: [target(targets[0], reason: reasons[targets[0].name]!.joined(separator: "; "))], isWrite: true)
+            }
+            if s.returning { throw RoutingRefusal("INSERT ... RETURNING whose rows go to several shards") }
+            // Split the VALUES rows: each shard gets only its own rows.
+            let first = s.rowRanges.first!.lowerBound
+            let last = s.rowRanges.last!.upperBound
+            let prefix = String(decoding: source[..<first], as: UTF8.self)
+            let suffix = String(decoding: source[last...], as: UTF8.self)
+            var out: [RoutePlan.Target] = []
+            for sh in targets {
+                let rows = zip(s.rowRanges, rowShards).filter { $0.1 == sh.name }.map { String(decoding: source[$0.0], as: UTF8.self) }
+                out.append(target(sh, statement: prefix + rows.joined(separator: ", ") + suffix,
+                                  reason: "\(rows.count) row\(rows.count == 1 ? "" : "s"): " + reasons[sh.name]!.joined(separator: "; ")))
+            }
+            return RoutePlan(targets: out, combine: .sumAffected, isWrite: true)
+        }
+    }
+
+    // MARK: UPDATE / DELETE
+
+    func planWrite(from: [FromEntry], whereClause: Expr?, assignments: [Assignment], deleteTargets: [TableName]?,
+                   orderedOrLimited: Bool, verb: String, source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let def = defaultShard
+        var extra: [SelectStatement] = []
+        for a in assignments { extra += a.value.subqueries }
+        let r = try reach(from: from, whereClause: whereClause, database: database, source: source, extraSubqueries: extra)
+        // Changing a sharding key would move the row to another shard: refused.
+        for a in assignments {
+            for f in from {
+                guard let t = f.ref.table, case .sharded(let name, let st) = classify(t, database: database) else { continue }
+                let scopeTable = ScopeTable(ref: f.ref, name: name, table: st, join: f.join, on: f.on)
+                if a.column.name.lowercased() == st.key.lowercased(), a.column.qualifier.isEmpty || matches(a.column, scopeTable, scope: [], database: database) {
+                    throw RoutingRefusal("an UPDATE that changes the sharding key \(name).\(st.key)")
+                }
+            }
+        }
+        if r.hasReference {
+            guard r.shards == nil, !r.needsDefault else {
+                throw RoutingRefusal("\(verb) that joins reference table \(r.referenceNames.first ?? "") with other tables")
+            }
+            if orderedOrLimited { throw RoutingRefusal("\(verb) ... ORDER BY/LIMIT on reference table \(r.referenceNames.first ?? "")") }
+            return RoutePlan(targets: config.shards.map { target($0, reason: "reference table \(r.referenceNames.joined(separator: ", ")): written on every shard") },
+                             combine: config.shards.count > 1 ? .firstReply : .forward, isWrite: true)
+        }
+        guard let shards = r.shards else {
+            return RoutePlan(targets: [target(def, reason: "unsharded table\(r.unshardedNames.count > 1 ? "s" : "") \(r.unshardedNames.joined(separator: ", ")) -> default shard \(def.name)")], isWrite: true)
+        }
+        try checkSubShards(r, shards: shards)
+        if r.needsDefault, shards != [def.name] {
+            throw RoutingRefusal("\(verb) joining sharded table \(r.shardedNames.first ?? "") with unsharded table \(r.unshardedNames.first ?? "") (on \(def.name) only)")
+        }
+        let targets = ordered(shards)
+        if targets.count == 1 {
+            return RoutePlan(targets: [target(targets[0], reason: r.reasons[targets[0].name] ?? "")], isWrite: true)
+        }
+        if orderedOrLimited { throw RoutingRefusal("\(verb) ... ORDER BY/LIMIT on several shards") }
+        if !r.keyed, config.routing.scatter == .reject {
+            throw RoutingRefusal("\(verb) on sharded table \(r.shardedNames.first ?? "") without its sharding key (routing.scatter: reject)")
+        }
+        let out = targets.map { sh in
+            let edits = r.rewrites[sh.name] ?? []
+            return target(sh, statement: edits.isEmpty ? nil : Self.apply(edits, to: source), reason: r.reasons[sh.name] ?? "")
+        }
+        return RoutePlan(targets: out, combine: .sumAffected, isWrite: true)
+    }
+
+    // MARK: DDL
+
+    func planDDL(_ d: DDLStatement, tokens: [Token], source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
+        let def = defaultShard
+        let everywhere = config.shards.map { target($0, reason: "DDL on \(d.object == .database ? "the sharded database" : "a sharded or reference table"): every shard") }
+        let broadcast = RoutePlan(targets: everywhere, combine: config.shards.count > 1 ? .firstReply : .forward, isWrite: true)
+        let single = RoutePlan(targets: [target(def, reason: "DDL on unsharded objects -> default shard \(def.name)")], isWrite: true)
+        switch d.object {
+        case .database:
+            return d.database == config.database ? broadcast : single
+        case .table, .index:
+            var distributed = false
+            for t in d.tables {
+                if case .unsharded = classify(t, database: database) { continue }
+                distributed = true
+            }
+            if distributed, let sel = d.select {
+                _ = sel
+                throw RoutingRefusal("CREATE TABLE ... SELECT for a sharded or reference table")
+            }
+            if !distributed, let sel = d.select {
+                let r = try reachOfSelect(sel, database: database, source: source)
+                if let s = r.shards, s != [def.name] { throw RoutingRefusal("CREATE TABLE ... SELECT from sharded table \(r.shardedNames.first ?? "")") }
+            }
+            return distributed ? broadcast : single
+        case .view, .other:
+            var p = try unparsed(tokens: tokens, source: source, database: database, why: "\(d.verb) of this object")
+            p.flexible = false
+            return p
+        }
+    }
+}
