@@ -327,6 +327,7 @@ extension ClientSession {
     func mergeResultSets(_ replies: [CollectedReply], spec: MergeSpec, sequenceID: UInt8) {
         var columns: [MergeColumn] = []
         var columnPackets: [ByteBuffer] = []
+        var columnKeys: [String?] = []
         var shardRows: [[MergeRow]] = []
         for (n, reply) in replies.enumerated() {
             guard let decoded = decodeResultSet(reply.packets) else {
@@ -335,10 +336,25 @@ extension ClientSession {
             if n == 0 {
                 columnPackets = decoded.columnPackets
                 columns = decoded.columns
+                columnKeys = decoded.origins
             } else if decoded.columns.count != columns.count {
                 return replyError(.unsupported("merging result sets whose columns differ between shards"), sequenceID: sequenceID)
             }
             shardRows.append(decoded.rows)
+        }
+        // Text order depends on the column's collation, which result metadata does not carry: learn it
+        // from information_schema once per session and column.
+        if !spec.isTrivial {
+            var wanted: [String] = []
+            for (k, c) in columns.enumerated() where ClientSession.isText(c) {
+                guard let key = columnKeys[k] else { continue }
+                if let known = collationCache[key] { if known != 0 { columns[k].collation = known } } else { wanted.append(key) }
+            }
+            if !wanted.isEmpty, !collationLookupFailed {
+                return learnCollations(for: wanted) { [weak self] in
+                    self?.mergeResultSets(replies, spec: spec, sequenceID: sequenceID)
+                }
+            }
         }
         let merged: [MergeRow]
         do {
@@ -376,6 +392,40 @@ extension ClientSession {
         var columns: [MergeColumn]
         var columnPackets: [ByteBuffer]
         var rows: [MergeRow]
+        /// `schema.table.column` of each result column that is a plain table column.
+        var origins: [String?]
+    }
+
+    static func isText(_ c: MergeColumn) -> Bool {
+        [15, 247, 248, 249, 250, 251, 252, 253, 254].contains(c.type) && c.characterSet != 63 && c.flags & 0x80 == 0
+    }
+
+    /// Reads the collation ids of table columns from information_schema (one query per session and
+    /// set of tables), then continues.
+    func learnCollations(for keys: [String], then: @escaping () -> Void) {
+        guard let link = links.values.first(where: { $0.conn.isIdle }) else { collationLookupFailed = true; return then() }
+        var tables: Set<[String]> = []
+        for k in keys {
+            let parts = k.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 3 { tables.insert([parts[0], parts[1]]) }
+        }
+        let conditions = tables.map { "(c.TABLE_SCHEMA = \(Literal.string($0[0])) AND c.TABLE_NAME = \(Literal.string($0[1])))" }
+        let sql = "SELECT c.TABLE_SCHEMA, c.TABLE_NAME, c.COLUMN_NAME, co.ID FROM information_schema.COLUMNS c "
+            + "JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = c.COLLATION_NAME WHERE " + conditions.joined(separator: " OR ")
+        link.conn.query(sql, maxBytes: 1 << 20) { [weak self] result in
+            guard let self else { return }
+            if case .success(let reply) = result, reply.error == nil, let rs = self.decodeResultSet(reply.packets) {
+                for row in rs.rows where row.count == 4 {
+                    guard let schema = row[0], let table = row[1], let column = row[2], let id = row[3].flatMap({ UInt16(String(decoding: $0, as: UTF8.self)) }) else { continue }
+                    let key = [schema, table, column].map { String(decoding: $0, as: UTF8.self).lowercased() }.joined(separator: "\u{0}")
+                    self.collationCache[key] = id
+                }
+                for k in keys where self.collationCache[k] == nil { self.collationCache[k] = 0 } // not found: stay unknown
+            } else {
+                self.collationLookupFailed = true
+            }
+            then()
+        }
     }
 
     func decodeResultSet(_ packets: [ByteBuffer]) -> DecodedResultSet? {
@@ -383,9 +433,12 @@ extension ClientSession {
               let count = first.readLengthEncodedInteger(), count > 0, packets.count >= Int(count) + 2 else { return nil }
         var columns: [MergeColumn] = []
         var columnPackets: [ByteBuffer] = []
+        var origins: [String?] = []
         for k in 1...Int(count) {
             guard let def = ColumnDefinition41.decode(packets[k]) else { return nil }
             columnPackets.append(packets[k])
+            origins.append(def.schema.isEmpty || def.orgTable.isEmpty || def.orgName.isEmpty ? nil
+                           : [def.schema, def.orgTable, def.orgName].map { $0.lowercased() }.joined(separator: "\u{0}"))
             columns.append(MergeColumn(name: def.name, type: def.type, characterSet: def.characterSet, flags: def.flags, decimals: def.decimals))
         }
         var k = Int(count) + 1
@@ -410,7 +463,7 @@ extension ClientSession {
         if let last = packets.last, let status = OKPacket.status(of: last) ?? EOFPacket.status(of: last), status.contains(.moreResultsExist) {
             return nil
         }
-        return DecodedResultSet(columns: columns, columnPackets: columnPackets, rows: rows)
+        return DecodedResultSet(columns: columns, columnPackets: columnPackets, rows: rows, origins: origins)
     }
 
     // MARK: Transactions

@@ -60,6 +60,9 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     var txnShards: [String] = []
     /// `BEGIN`/`START TRANSACTION ...` text of an explicit transaction, sent to each shard on first use.
     var pendingBegin: String?
+    /// Collation ids of table columns (`schema\0table\0column`, 0 = unknown), for merging text.
+    var collationCache: [String: UInt16] = [:]
+    var collationLookupFailed = false
     /// The shard of the last statement (for statements any shard can answer).
     var lastShard: String?
     var decoder: MySQLPacketDecoder
