@@ -31,7 +31,10 @@ extension ClientSession {
 
     /// The shard a statement without a table of its own should use: one the session already uses.
     func currentShard() -> Shard {
-        if let s = txnShards.first ?? lastShard, let link = links[s], !link.conn.isClosed { return link.shard }
+        if let s = txnShards.first, let link = links[s], !link.conn.isClosed { return link.shard }
+        // In a database other than the sharded one, only the default shard's connection is in it.
+        if let db = database, db != config.database { return router.defaultShard }
+        if let s = lastShard, let link = links[s], !link.conn.isClosed { return link.shard }
         return router.defaultShard
     }
 
@@ -49,10 +52,14 @@ extension ClientSession {
     }
 
     func recordSessionStatement(_ sql: String, appliedOn link: ShardLink?) {
-        sessionStatements.removeAll { $0.sql == sql }
+        // Repeating an idempotent SET (no variable read on the right) replaces the earlier one;
+        // `SET @c = @c + 1` must be replayed as many times as it ran.
+        if sql.utf8.lazy.filter({ $0 == UInt8(ascii: "@") }).count <= 1 {
+            sessionStatements.removeAll { $0.sql == sql }
+        }
         sessionSeq += 1
         sessionStatements.append((sql, sessionSeq))
-        if sessionStatements.count > 256 { sessionStatements.removeFirst() }
+        if sessionStatements.count > 1024 { sessionStatements.removeFirst() }
         // The connection that ran it was in sync before it: now it is in sync again.
         if let link, link.appliedSeq == sessionSeq - 1 || sessionStatements.allSatisfy({ $0.seq <= link.appliedSeq || $0.seq == sessionSeq }) {
             link.appliedSeq = sessionSeq
@@ -187,7 +194,8 @@ extension ClientSession {
         }
         switch plan.effect {
         case .use(let db):
-            forward(packet, expecting: .resultSets, shard: currentShard()) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
+            // Databases other than the sharded one live on the default shard: ask it.
+            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
         case .setSession:
             forward(packet, expecting: .resultSets, shard: currentShard()) { [weak self] s in
                 guard let self, !s.sawError else { return }
@@ -214,6 +222,11 @@ extension ClientSession {
         }
         // Transactions: pinned to the shards they touched first.
         var beginOn: Set<String> = []
+        let inTransaction = pendingBegin != nil || !txnShards.isEmpty || !lastStatus.contains(.autocommit)
+        if inTransaction, targets.count > 1, config.routing.crossShardTransactions == .reject {
+            return replyError(.unsupported("a statement that reaches several shards (\(targets.map(\.shard).joined(separator: ", "))) inside a transaction (routing.cross_shard_transactions: reject)"),
+                              sequenceID: replySeq)
+        }
         if pendingBegin != nil || !txnShards.isEmpty {
             for t in targets where !txnShards.contains(t.shard) {
                 if plan.flexible && targets.count == 1 { continue }

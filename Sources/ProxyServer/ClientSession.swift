@@ -481,8 +481,8 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     func backendReplyFinished(_ summary: ReplySummary) {
         if let s = summary.status { lastStatus = s }
         if let link = activeLink { noteStatus(summary.status, shard: link.shard.name) }
-        activeLink = nil
         onReplyFinished?(summary)
+        activeLink = nil
         commandDone()
     }
 

@@ -468,7 +468,7 @@ struct ShardingSessionTests {
         }
     }
 
-    @Test(.disabled("BUG: USE of a database that exists only on the default shard fails with 1049 when the session's last statement ran on another shard"))
+    @Test()
     func useOfAnotherDatabaseAfterAStatementOnAnotherShard() async throws {
         try await SessionSharding.withSleet { sleet in
             let c = try sleet.connect(database: "app")
@@ -485,7 +485,7 @@ struct ShardingSessionTests {
         }
     }
 
-    @Test(.disabled("BUG: after USE test, a statement on s1 makes SELECT DATABASE() answer app (it runs on s1, whose connection stays in app)"))
+    @Test()
     func databaseIsTheSessionsAfterAStatementOnAnotherShard() async throws {
         try await SessionSharding.withSleet { sleet in
             let c = try sleet.connect(database: "app")
@@ -505,7 +505,7 @@ struct ShardingSessionTests {
         }
     }
 
-    @Test(.disabled("BUG: the same SET text run twice is replayed once on other shards (SET @c = @c + 1 twice: s0 has 2, s1 gets 1)"))
+    @Test()
     func repeatedSessionSetsAreEachReplayed() async throws {
         try await SessionSharding.withSleet { sleet in
             let c = try sleet.connect(database: "app")
@@ -586,7 +586,7 @@ struct ShardingSessionTests {
         }
     }
 
-    @Test(.disabled("BUG: with cross_shard_transactions: reject, a transaction whose first statement reaches both shards (multi-shard INSERT/UPDATE, scatter SELECT) is opened on both, and writes on both shards are then accepted and committed"))
+    @Test()
     func rejectModeAlsoRefusesTransactionsThatSpanShardsFromTheirFirstStatement() async throws {
         try await SessionSharding.withSleet { sleet in
             let c = try sleet.connect(database: "app")
