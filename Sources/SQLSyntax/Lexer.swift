@@ -363,10 +363,10 @@ public struct Lexer: Sendable {
             if p[i] < 0x80 { out.append(p[i]); i += 1; continue }
             let k = validSequenceLength(p, i)
             if k > 0 {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<(i + k)]))
+                for j in i..<(i + k) { out.append(p[j]) }
                 i += k
             } else {
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                out.append(0xEF); out.append(0xBF); out.append(0xBD)
                 i -= k
             }
         }

@@ -5,16 +5,18 @@ public struct Token: Sendable, Equatable {
         case word
         /// `backticked` identifier; `text` is the unquoted name.
         case quotedIdentifier
-        /// '...' or "..." (with an optional `_charset` introducer); `text` is the unescaped value.
+        /// '...' or "..." (with an optional adjacent `_charset` introducer), or `N'...'`; `text` is the
+        /// unescaped value; the range covers the introducer and the quotes.
         case string
+        /// `1`, `1.5`, `.5`, `1e3`, `1.5E-3`, `1.` as written (a sign is a separate symbol).
         case number
-        /// 0x.., X'..', b'..'
+        /// 0x.., X'..', b'..', 0b.. as written
         case hexOrBit
         /// `?`
         case placeholder
         /// `@var` or `@@var` (text includes the @ signs)
         case variable
-        /// Operators and punctuation: `(`, `)`, `,`, `;`, `=`, `<=>`, ...
+        /// Operators and punctuation: `(`, `)`, `,`, `;`, `=`, `<=>`, `->>`, ... (longest match)
         case symbol
     }
 

@@ -34,6 +34,7 @@ struct RandomSQLTests {
         "--", "-- ", "#", "\n", "(", ")", "((", "))", ",", ";", ".", "*", "+", "-", "/", "%", "=", "<", ">", "<=>",
         "<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->", "->>", "!", "~", "^", "|", "&", "?", "@", "@@",
         "@v", "@@session.sql_mode", "@'q'", "0", "1", "42", "1.5", ".5", "1e3", "1.5E-3", "1.", "1abc", "-1", "é", "✓",
+        "IN (1, 2)", "(?, ?)", "VALUES (1, 'a'), (2, 'b')", "(-1,", "'x')", ", 3)",
     ]
 
     static func randomSQL(_ g: inout SplitMix64) -> String {
@@ -87,8 +88,9 @@ struct RandomSQLTests {
             return "empty hint"
         }
         let digest = Digest.of(bytes)
-        if digest.utf8.first == 0x20 || digest.utf8.last == 0x20 {
-            return "digest \(digest.debugDescription) has stray spaces"
+        if digest.utf8.first == 0x20 { return "digest \(digest.debugDescription) starts with a space" }
+        if tokens.isEmpty != digest.isEmpty, !tokens.allSatisfy({ $0.text == ";" }) {
+            return "digest \(digest.debugDescription) of \(tokens.count) tokens"
         }
         return nil
     }
