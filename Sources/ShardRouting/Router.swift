@@ -9,10 +9,16 @@ import SleetConfig
 public struct Router: Sendable {
     public let config: SleetConfig
     public let shardMap: ShardMap
+    /// Set per text by `plan(tokens:...)`: the text has a parenthesized (nested) join, so an
+    /// unqualified column in one table's ON clause may not be able to name the other tables.
+    var nestedJoins = false
+    /// `routing.scatter: reject`, unless a shard hint names the one shard the text goes to.
+    var rejectScatter: Bool
 
     public init(config: SleetConfig) {
         self.config = config
         self.shardMap = ShardMap(shards: config.shards)
+        self.rejectScatter = config.routing.scatter == .reject
     }
 
     public var defaultShard: Shard {
@@ -31,16 +37,36 @@ public struct Router: Sendable {
 
     public func plan(tokens: [Token], source: [UInt8], sql: String, database: String?) throws(RoutingRefusal) -> RoutePlan {
         let hints = SleetHints.scan(source)
-        let statements = Parser.parseAll(tokens: tokens, source: source)
-        var plans: [RoutePlan] = []
-        for (n, result) in statements.enumerated() {
-            let stmtTokens = statements.count == 1 ? tokens : Self.statementTokens(tokens, index: n)
-            switch result {
-            case .success(let st):
-                plans.append(try plan(st, tokens: stmtTokens, source: source, sql: sql, database: database))
-            case .failure(let e):
-                plans.append(try unparsed(tokens: stmtTokens, source: source, database: database, why: e.description))
+        var hinted: Shard?
+        if let hint = hints.first(where: { $0.hasPrefix("shard=") }) {
+            let name = String(hint.dropFirst("shard=".count))
+            guard let shard = config.shards.first(where: { $0.name.lowercased() == name }) else {
+                throw RoutingRefusal("the hint sleet:shard=\(name): there is no shard named \(name)")
             }
+            hinted = shard
+        }
+        // Nested joins (`a JOIN (b JOIN c ON x) ON y`) change what an unqualified name in an ON clause
+        // can refer to; the parser flattens them, so the whole text is checked once here.
+        var router = self
+        router.nestedJoins = Self.hasNestedJoin(tokens)
+        if hinted != nil { router.rejectScatter = false }
+        let statements = Parser.parseAll(tokens: tokens, source: source)
+        let segments = Self.statementSegments(tokens)
+        var plans: [RoutePlan] = []
+        do {
+            for (n, result) in statements.enumerated() {
+                let stmtTokens = statements.count == 1 ? tokens : (n < segments.count ? segments[n] : tokens)
+                switch result {
+                case .success(let st):
+                    plans.append(try router.plan(st, tokens: stmtTokens, source: source, sql: sql, database: database))
+                case .failure(let e):
+                    plans.append(try router.unparsed(tokens: stmtTokens, source: source, database: database, why: e.description))
+                }
+            }
+        } catch {
+            // A shard hint sends a read that Sleet can't merge (AVG, a join, ...) to the one shard it names.
+            guard let shard = hinted, statements.count == 1, case .success(let st) = statements[0], case .select = st else { throw error }
+            return RoutePlan(targets: [target(shard, reason: "hint sleet:shard=\(shard.name)")], statement: st)
         }
         var plan: RoutePlan
         if plans.count == 1 {
@@ -48,28 +74,41 @@ public struct Router: Sendable {
         } else {
             plan = try combineMultiStatement(plans)
         }
-        if let hint = hints.first(where: { $0.hasPrefix("shard=") }) {
-            let name = String(hint.dropFirst("shard=".count))
-            guard let shard = config.shards.first(where: { $0.name == name }) else {
-                throw RoutingRefusal("the hint sleet:shard=\(name): there is no shard named \(name)")
-            }
-            plan.targets = [RoutePlan.Target(shard: shard.name, role: .primary, address: shard.primary,
-                                             reason: "hint sleet:shard=\(name)")]
+        if let shard = hinted {
+            plan.targets = [target(shard, reason: "hint sleet:shard=\(shard.name)")]
             plan.combine = .forward
             plan.flexible = false
         }
         return plan
     }
 
-    static func statementTokens(_ tokens: [Token], index: Int) -> [Token] {
-        var n = 0
+    /// The tokens of each statement of a multi-statement text, split at top-level `;` exactly as
+    /// `Parser.parseAll` splits them (empty statements, as in `a;; b`, are skipped).
+    static func statementSegments(_ tokens: [Token]) -> [[Token]] {
+        var out: [[Token]] = []
         var start = 0
-        for (k, t) in tokens.enumerated() where t.kind == .symbol && t.text == ";" {
-            if n == index { return Array(tokens[start..<k]) }
-            n += 1
+        for k in 0...tokens.count where k == tokens.count || (tokens[k].kind == .symbol && tokens[k].text == ";") {
+            if k > start { out.append(Array(tokens[start..<k])) }
             start = k + 1
         }
-        return Array(tokens[start...])
+        return out
+    }
+
+    /// True when a `(` opens a nested table reference: after FROM, JOIN or `,`, followed by a name
+    /// rather than SELECT/WITH. False positives (`f(a, (b))`) only make routing more conservative.
+    static func hasNestedJoin(_ tokens: [Token]) -> Bool {
+        for k in tokens.indices.dropFirst() where tokens[k].kind == .symbol && tokens[k].text == "(" {
+            let before = tokens[k - 1]
+            guard (before.kind == .word && ["FROM", "JOIN", "STRAIGHT_JOIN"].contains(before.text))
+                    || (before.kind == .symbol && before.text == ",") else { continue }
+            var j = k + 1
+            while j < tokens.count, tokens[j].kind == .symbol, tokens[j].text == "(" { j += 1 }
+            guard j < tokens.count else { continue }
+            let t = tokens[j]
+            if t.kind == .quotedIdentifier { return true }
+            if t.kind == .word, !["SELECT", "WITH", "VALUES", "TABLE"].contains(t.text) { return true }
+        }
+        return false
     }
 
     func combineMultiStatement(_ plans: [RoutePlan]) throws(RoutingRefusal) -> RoutePlan {
@@ -121,7 +160,13 @@ public struct Router: Sendable {
         let def = defaultShard
         switch st {
         case .select(let s):
-            return try planSelect(s, source: source, database: database)
+            var p = try planSelect(s, source: source, database: database)
+            if p.flexible, Self.callsServerLocalFunction(tokens) {
+                // GET_LOCK & co. and sequences are per server: every session must use the same one.
+                p.flexible = false
+                p.targets[0].reason = "named locks and sequences live on the default shard \(def.name)"
+            }
+            return p
         case .insert(let s):
             var p = try planInsert(s, source: source, database: database)
             p.statement = st
@@ -142,6 +187,7 @@ public struct Router: Sendable {
             p.statement = st
             return p
         case .set(let global):
+            try checkSetSubqueries(tokens: tokens, source: source, database: database)
             return RoutePlan(targets: [target(def, reason: global ? "global SET: default shard \(def.name) only" : "session SET: kept and applied on every backend connection of the session")],
                              flexible: true, effect: global ? .none : .setSession, statement: st)
         case .use(let db):
@@ -158,8 +204,19 @@ public struct Router: Sendable {
             }
             return RoutePlan(targets: [target(def, reason: "transaction control: sent to every shard the transaction uses")],
                              flexible: true, effect: effect, statement: st)
-        case .show, .call, .unlockTables, .kill, .empty:
-            return RoutePlan(targets: [target(def, reason: "no sharded table -> default shard \(def.name)")], flexible: true, statement: st)
+        case .show:
+            // Server and session state (variables, status, warnings) may come from any backend; the
+            // schema (tables, databases, definitions, routines) is whole only on the default shard.
+            if tokens.count > 1, tokens[1].kind == .word, Self.sessionShowWords.contains(tokens[1].text) {
+                return RoutePlan(targets: [target(def, reason: "no table -> any shard")], flexible: true, statement: st)
+            }
+            return RoutePlan(targets: [target(def, reason: "SHOW of the schema -> default shard \(def.name) (unsharded tables and databases live there)")], statement: st)
+        case .call:
+            return RoutePlan(targets: [target(def, reason: "CALL: routines are created on the default shard \(def.name)")], isWrite: true, statement: st)
+        case .unlockTables:
+            return RoutePlan(targets: [target(def, reason: "UNLOCK TABLES: LOCK TABLES runs on the default shard \(def.name) only")], isWrite: true, statement: st)
+        case .kill, .empty:
+            return RoutePlan(targets: [target(def, reason: "no table -> any shard")], flexible: true, statement: st)
         case .describe(let t):
             if let t, case .unsharded = classify(t, database: database) {
                 return RoutePlan(targets: [target(def, reason: "unsharded table \(t) -> default shard \(def.name)")], statement: st)
@@ -187,6 +244,7 @@ public struct Router: Sendable {
             }
             return RoutePlan(targets: [target(def, reason: "unsharded tables -> default shard \(def.name)")], isWrite: true, statement: st)
         case .other(let word):
+            if word == "PREPARE" { try checkPrepare(tokens: tokens, database: database) }
             return try unparsed(tokens: tokens, source: source, database: database, why: "\(word) statements")
         }
     }
@@ -209,7 +267,79 @@ public struct Router: Sendable {
             }
         }
         let def = defaultShard
-        return RoutePlan(targets: [target(def, reason: "no sharded table -> default shard \(def.name)")], flexible: true, isWrite: true)
+        // Not flexible: it may name unsharded tables, routines or SQL prepared statements, which
+        // exist on the default shard only.
+        return RoutePlan(targets: [target(def, reason: "no sharded table -> default shard \(def.name)")], isWrite: true)
+    }
+
+    /// `SHOW <word>` forms that read server or session state, the same on any backend.
+    static let sessionShowWords: Set<String> = [
+        "VARIABLES", "STATUS", "WARNINGS", "ERRORS", "COUNT", "SESSION", "GLOBAL", "LOCAL", "COLLATION", "CHARACTER",
+        "CHARSET", "ENGINES", "PLUGINS", "PRIVILEGES", "PROFILE", "PROFILES", "PROCESSLIST",
+    ]
+
+    /// Functions whose state lives in one server: named locks and sequences.
+    static let serverLocalFunctions: Set<String> = [
+        "GET_LOCK", "RELEASE_LOCK", "RELEASE_ALL_LOCKS", "IS_FREE_LOCK", "IS_USED_LOCK", "NEXTVAL", "LASTVAL", "SETVAL",
+    ]
+
+    static func callsServerLocalFunction(_ tokens: [Token]) -> Bool {
+        for k in tokens.indices.dropLast() where tokens[k].kind == .word && serverLocalFunctions.contains(tokens[k].text) {
+            if tokens[k + 1].kind == .symbol, tokens[k + 1].text == "(" { return true }
+        }
+        return false
+    }
+
+    /// A session `SET` runs on one backend and is replayed on every backend the session uses: a
+    /// subquery in it must give the same value everywhere (no table, or reference tables only).
+    func checkSetSubqueries(tokens: [Token], source: [UInt8], database: String?) throws(RoutingRefusal) {
+        var k = 0
+        while k + 1 < tokens.count {
+            defer { k += 1 }
+            guard tokens[k].kind == .symbol, tokens[k].text == "(", tokens[k + 1].kind == .word,
+                  tokens[k + 1].text == "SELECT" || tokens[k + 1].text == "WITH" else { continue }
+            var level = 0
+            var end = k
+            while end < tokens.count {
+                if tokens[end].kind == .symbol, tokens[end].text == "(" { level += 1 }
+                if tokens[end].kind == .symbol, tokens[end].text == ")" { level -= 1; if level == 0 { break } }
+                end += 1
+            }
+            let inner = Array(tokens[(k + 1)..<min(end, tokens.count)])
+            let parsed = Parser.parseAll(tokens: inner, source: source)
+            guard parsed.count == 1, case .success(.select(let sel)) = parsed[0] else {
+                throw RoutingRefusal("a SET with a subquery Sleet cannot parse (a SET is replayed on every backend connection of the session)")
+            }
+            let r = try reachOfSelect(sel, database: database, source: source)
+            if r.shards != nil || r.needsDefault {
+                let name = r.shardedNames.first ?? r.unshardedNames.first ?? ""
+                throw RoutingRefusal("a SET with a subquery on \(r.shardedNames.isEmpty ? "unsharded" : "sharded") table \(name) (a SET is replayed on every backend connection of the session, so its value must not depend on the backend)")
+            }
+            k = end
+        }
+    }
+
+    /// SQL-level `PREPARE name FROM 'text'`: the statement is prepared (and later executed) on the
+    /// default shard, so its text must route there alone.
+    func checkPrepare(tokens: [Token], database: String?) throws(RoutingRefusal) {
+        guard let from = tokens.firstIndex(where: { $0.kind == .word && $0.text == "FROM" }), from + 1 < tokens.count else { return }
+        let text = tokens[from + 1]
+        guard text.kind == .string, from + 2 == tokens.count else {
+            throw RoutingRefusal("PREPARE from a variable or expression: Sleet can't see the statement to route it (use the binary protocol, or PREPARE FROM a string)")
+        }
+        let inner: RoutePlan
+        do {
+            inner = try plan(sql: text.text, database: database)
+        } catch {
+            throw RoutingRefusal("PREPARE of a statement Sleet can't route to the default shard alone (\(error.reason))")
+        }
+        let def = defaultShard
+        guard inner.effect == .none else {
+            throw RoutingRefusal("PREPARE of a statement that changes session state (Sleet keeps session state only from statements it sees run)")
+        }
+        guard inner.targets.count == 1, inner.flexible || inner.targets[0].shard == def.name else {
+            throw RoutingRefusal("PREPARE of a statement that does not run on the default shard \(def.name) alone (it goes to \(inner.targets.map(\.shard).joined(separator: ", ")); SQL prepared statements live on \(def.name))")
+        }
     }
 
     // MARK: Reach: which shards a table expression needs
@@ -240,14 +370,16 @@ public struct Router: Sendable {
         var subShards: [Set<String>] = []
     }
 
+    /// `cteNames`: common table expressions visible here (a FROM name that is one of them is not a table).
     func reach(from: [FromEntry], whereClause: Expr?, database: String?, source: [UInt8], extraSubqueries: [SelectStatement],
-               cteNames: Set<String> = []) throws(RoutingRefusal) -> Reach {
+               cteNames: Set<String> = [], cteBodies: [(SelectStatement, Set<String>)] = []) throws(RoutingRefusal) -> Reach {
         var r = Reach()
         var scope: [ScopeTable] = []
-        var subqueries = extraSubqueries
+        // Each sub-select with the CTE names it sees.
+        var subqueries: [(SelectStatement, Set<String>)] = extraSubqueries.map { ($0, cteNames) } + cteBodies
         for f in from {
-            if let d = f.ref.derived { subqueries.append(d) }
-            if let on = f.on { subqueries += on.subqueries }
+            if let d = f.ref.derived { subqueries.append((d, cteNames)) }
+            if let on = f.on { subqueries += on.subqueries.map { ($0, cteNames) } }
             guard let t = f.ref.table else { continue }
             if t.schema == nil, cteNames.contains(t.name) { continue }
             switch classify(t, database: database) {
@@ -262,12 +394,13 @@ public struct Router: Sendable {
                 r.unshardedNames.append(t.description)
             }
         }
-        if let w = whereClause { subqueries += w.subqueries }
+        if let w = whereClause { subqueries += w.subqueries.map { ($0, cteNames) } }
         // Sub-selects
-        for sub in subqueries {
-            let sr = try reachOfSelect(sub, database: database, source: source)
+        for (sub, names) in subqueries {
+            let sr = try reachOfSelect(sub, database: database, source: source, cteNames: names)
             if sr.needsDefault { r.needsDefault = true; r.unshardedNames += sr.unshardedNames }
-            if sr.hasReference { r.hasReference = true }
+            if sr.hasReference { r.hasReference = true; r.referenceNames += sr.referenceNames }
+            r.subShards += sr.subShards
             if let s = sr.shards {
                 r.subShards.append(s)
                 r.shardedNames += sr.shardedNames
@@ -277,29 +410,41 @@ public struct Router: Sendable {
             if !r.subShards.isEmpty {
                 // Only sub-selects touch sharded tables: the statement follows them if they agree on one shard.
                 let first = r.subShards[0]
-                guard first.count == 1, r.subShards.allSatisfy({ $0 == first }) else {
+                guard first.count == 1 else {
                     throw RoutingRefusal("a subquery on sharded table \(r.shardedNames.first ?? "") that is not pinned to one shard by its key")
+                }
+                guard r.subShards.allSatisfy({ $0 == first }) else {
+                    let names = Self.unique(r.subShards.flatMap { ordered($0).map(\.name) })
+                    throw RoutingRefusal("subqueries on sharded tables pinned to different shards (\(names.joined(separator: ", ")))")
                 }
                 r.shards = first
                 r.keyed = true
                 r.reasons[first.first!] = "subquery pinned to \(first.first!)"
+                r.subShards = []
             }
             return r
         }
         // Conditions usable for keys: WHERE, plus ON of inner joins; ON of a LEFT JOIN pins only its right table.
+        // An unqualified name in another table's ON clause counts only when no join is nested: inside
+        // `a JOIN (b JOIN c ON x = 1)`, `x` can't name a column of `a`.
         var shardSets: [(ScopeTable, Set<String>, Bool, String, [String: [(Range<Int>, String)]], [String: String])] = []
         for (idx, t) in scope.enumerated() {
-            var conditions: [Expr] = []
-            if let w = whereClause { conditions.append(w) }
+            var conditions: [(Expr, Bool)] = []
+            if let w = whereClause { conditions.append((w, true)) }
             for (j, other) in scope.enumerated() where other.join == .inner || (j == idx && other.join == .left) {
-                if let on = other.on { conditions.append(on) }
+                if let on = other.on { conditions.append((on, j == idx || !nestedJoins)) }
             }
             for f in from where f.ref.table != nil && f.join == .inner {
                 // ON clauses of inner joins with non-sharded tables count too.
-                if let on = f.on, !scope.contains(where: { $0.ref == f.ref }) { conditions.append(on) }
+                if let on = f.on, !scope.contains(where: { $0.ref == f.ref }) { conditions.append((on, !nestedJoins)) }
             }
-            let set = keySet(conditions.count == 1 ? conditions[0] : .and(conditions), for: t, scope: scope, database: database)
-            let (shards, keyed, reason, rewrites, perShard) = try resolve(set, table: t, source: source)
+            // Each condition holds for every row: the narrowest key constraint bounds the rows.
+            var best: KeyConstraint?
+            for (c, unqualified) in conditions {
+                guard let k = keySet(c, for: t, scope: scope, database: database, unqualified: unqualified) else { continue }
+                if best == nil || k.atoms.count < best!.atoms.count { best = k }
+            }
+            let (shards, keyed, reason, rewrites, perShard) = try resolve(best, table: t, source: source)
             shardSets.append((t, shards, keyed, reason, rewrites, perShard))
         }
         if shardSets.count == 1 {
@@ -330,16 +475,23 @@ public struct Router: Sendable {
         return r
     }
 
-    func reachOfSelect(_ s: SelectStatement, database: String?, source: [UInt8]) throws(RoutingRefusal) -> Reach {
+    func reachOfSelect(_ s: SelectStatement, database: String?, source: [UInt8], cteNames inherited: Set<String> = []) throws(RoutingRefusal) -> Reach {
         var extra: [SelectStatement] = []
         for i in s.items { if let e = i.expr { extra += e.subqueries } }
         if let h = s.having { extra += h.subqueries }
         for o in s.orderBy + s.groupBy { extra += o.expr.subqueries }
-        for c in s.ctes { extra.append(c.body) }
-        let cteNames = Set(s.ctes.map(\.name))
-        var r = try reach(from: s.from, whereClause: s.whereClause, database: database, source: source, extraSubqueries: extra, cteNames: cteNames)
+        // A CTE body sees the CTEs defined before it (its own name there is, for a recursive CTE,
+        // read as a table: wider, never narrower); the rest of the statement sees them all.
+        var bodies: [(SelectStatement, Set<String>)] = []
+        var visible = inherited
+        for c in s.ctes {
+            bodies.append((c.body, visible))
+            visible.insert(c.name)
+        }
+        var r = try reach(from: s.from, whereClause: s.whereClause, database: database, source: source, extraSubqueries: extra,
+                          cteNames: visible, cteBodies: bodies)
         for part in s.setOperations {
-            let pr = try reachOfSelect(part, database: database, source: source)
+            let pr = try reachOfSelect(part, database: database, source: source, cteNames: visible)
             r = try union(r, pr)
         }
         return r
@@ -351,6 +503,7 @@ public struct Router: Sendable {
         r.needsDefault = a.needsDefault || b.needsDefault
         r.hasReference = a.hasReference || b.hasReference
         r.shardedNames += b.shardedNames
+        r.referenceNames += b.referenceNames
         r.unshardedNames += b.unshardedNames
         r.subShards += b.subShards
         switch (a.shards, b.shards) {
@@ -368,6 +521,11 @@ public struct Router: Sendable {
         return r
     }
 
+    static func unique(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
+    }
+
     // MARK: Keys
 
     /// The key values a condition allows for one table: nil = any value.
@@ -383,18 +541,22 @@ public struct Router: Sendable {
         var text: String
     }
 
-    func keySet(_ e: Expr, for t: ScopeTable, scope: [ScopeTable], database: String?) -> KeyConstraint? {
+    /// `unqualified`: whether a column name without a qualifier may name `t`'s key here.
+    func keySet(_ e: Expr, for t: ScopeTable, scope: [ScopeTable], database: String?, unqualified: Bool = true) -> KeyConstraint? {
+        func isKey(_ c: ColumnName) -> Bool {
+            (unqualified || !c.qualifier.isEmpty) && matches(c, t, scope: scope, database: database)
+        }
         switch e {
         case .comparison(let op, let a, let b) where op == "=" || op == "<=>":
-            if case .column(let c) = a, case .literal(let l, let r) = b, matches(c, t, scope: scope, database: database) {
+            if case .column(let c) = a, case .literal(let l, let r) = b, isKey(c) {
                 return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
             }
-            if case .column(let c) = b, case .literal(let l, let r) = a, matches(c, t, scope: scope, database: database) {
+            if case .column(let c) = b, case .literal(let l, let r) = a, isKey(c) {
                 return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
             }
             return nil
         case .inList(let lhs, let items, let ranges, let list, let negated):
-            guard !negated, case .column(let c) = lhs, matches(c, t, scope: scope, database: database) else { return nil }
+            guard !negated, case .column(let c) = lhs, isKey(c) else { return nil }
             var atoms: [KeyAtom] = []
             for (item, range) in zip(items, ranges) {
                 guard case .literal(let l, _) = item else { return nil }
@@ -405,7 +567,7 @@ public struct Router: Sendable {
             // Any conjunct that pins the key bounds the rows; take the narrowest.
             var best: KeyConstraint?
             for c in children {
-                guard let k = keySet(c, for: t, scope: scope, database: database) else { continue }
+                guard let k = keySet(c, for: t, scope: scope, database: database, unqualified: unqualified) else { continue }
                 if best == nil || k.atoms.count < best!.atoms.count { best = k }
             }
             return best
@@ -413,7 +575,7 @@ public struct Router: Sendable {
             var atoms: [KeyAtom] = []
             var texts: [String] = []
             for c in children {
-                guard let k = keySet(c, for: t, scope: scope, database: database) else { return nil }
+                guard let k = keySet(c, for: t, scope: scope, database: database, unqualified: unqualified) else { return nil }
                 atoms += k.atoms
                 texts.append(k.text)
             }
@@ -457,6 +619,9 @@ public struct Router: Sendable {
             case .placementOnly(_, let why), .unusable(let why):
                 return (all, false, "\(t.name).\(t.table.key) = \(atom.literal) is not usable for lookup (\(why)) -> all shards", [:], [:])
             }
+            if let why = Self.typeDependentMatch(atom.literal, value, vindex: t.table.vindex) {
+                return (all, false, "\(t.name).\(t.table.key) = \(atom.literal) is not usable for lookup (\(why)) -> all shards", [:], [:])
+            }
             let lookup = shardMap.lookup(value, vindex: t.table.vindex)
             let why = "\(t.name).\(t.table.key) = \(value.display) -> \(lookup.reason)"
             reasons.append(why)
@@ -480,6 +645,24 @@ public struct Router: Sendable {
         return (Set(shards), true, reasons.joined(separator: "; "), rewrites, perShardReasons.mapValues { $0.joined(separator: "; ") })
     }
 
+    /// Why a literal may match rows placed under other key values, depending on the key column's
+    /// type (which Sleet doesn't know), or nil.
+    /// - A number 0 against a string column equals every string that does not start with a number
+    ///   (`'abc' = 0` is true), and those are placed by their text.
+    /// - A range vindex's column is numeric: a string that is not a number compares as 0 there.
+    static func typeDependentMatch(_ literal: Literal, _ value: KeyValue, vindex: ShardedTable.Vindex) -> String? {
+        switch (literal, vindex) {
+        case (.string, .range):
+            if case .string = value { return "against the numeric key column MySQL compares \(literal) as the number 0" }
+            return nil
+        case (.integer, .hash), (.decimal, .hash), (.boolean, .hash), (.integer, .list), (.decimal, .list), (.boolean, .list):
+            if value == .integer(0) { return "the number 0 equals every string that does not start with a digit, should the key column be a string" }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     // MARK: SELECT
 
     func planSelect(_ s: SelectStatement, source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
@@ -487,10 +670,12 @@ public struct Router: Sendable {
         let def = defaultShard
         guard let shards = r.shards else {
             if r.needsDefault {
-                return RoutePlan(targets: [target(def, reason: "unsharded table\(r.unshardedNames.count > 1 ? "s" : "") \(r.unshardedNames.joined(separator: ", ")) -> default shard \(def.name)")],
+                let names = Self.unique(r.unshardedNames)
+                return RoutePlan(targets: [target(def, reason: "unsharded table\(names.count > 1 ? "s" : "") \(names.joined(separator: ", ")) -> default shard \(def.name)")],
                                  statement: .select(s))
             }
-            let why = r.hasReference ? "reference table\(r.referenceNames.count > 1 ? "s" : "") \(r.referenceNames.joined(separator: ", ")) -> any shard" : "no table -> any shard"
+            let names = Self.unique(r.referenceNames)
+            let why = r.hasReference ? "reference table\(names.count > 1 ? "s" : "") \(names.joined(separator: ", ")) -> any shard" : "no table -> any shard"
             return RoutePlan(targets: [target(def, reason: why)], flexible: true, statement: .select(s))
         }
         try checkSubShards(r, shards: shards)
@@ -501,9 +686,10 @@ public struct Router: Sendable {
         if targets.count == 1 {
             return RoutePlan(targets: [target(targets[0], reason: r.reasons[targets[0].name] ?? "")], statement: .select(s))
         }
-        if !r.keyed, config.routing.scatter == .reject {
+        if !r.keyed, rejectScatter {
             throw RoutingRefusal("a SELECT on sharded table \(r.shardedNames.first ?? "") without its sharding key (routing.scatter: reject)")
         }
+        try checkRowsComeFromShardedTable(s, database: database)
         let (spec, limitRewrite) = try mergeSpec(s)
         var out: [RoutePlan.Target] = []
         for sh in targets {
@@ -513,6 +699,88 @@ public struct Router: Sendable {
             out.append(target(sh, statement: text, reason: r.reasons[sh.name] ?? ""))
         }
         return RoutePlan(targets: out, combine: .merge(spec), statement: .select(s))
+    }
+
+    /// On several shards, every result row must contain a row of the sharded table (which lives on
+    /// one shard only); rows of a reference table or a derived table kept by an outer join without a
+    /// match would come back once per shard.
+    ///
+    /// The parser flattens nested joins; what is sure: with no RIGHT (or NATURAL, which may be
+    /// RIGHT) join, the tables before the first LEFT JOIN are in every row.
+    func checkRowsComeFromShardedTable(_ s: SelectStatement, database: String?) throws(RoutingRefusal) {
+        guard s.from.contains(where: { $0.join == .left || $0.join == .right || $0.join == .natural }) else { return }
+        let cteNames = Set(s.ctes.map(\.name))
+        func isSharded(_ f: FromEntry) -> Bool {
+            guard let t = f.ref.table, !(t.schema == nil && cteNames.contains(t.name)),
+                  case .sharded = classify(t, database: database) else { return false }
+            return true
+        }
+        let why = "rows of a table that is not sharded, kept by an outer join, would come back once per shard"
+        if let f = s.from.first(where: { $0.join == .right || $0.join == .natural }) {
+            throw RoutingRefusal("a \(f.join == .right ? "RIGHT" : "NATURAL") JOIN across shards unless every table is pinned to one shard (\(why))")
+        }
+        let firstLeft = s.from.firstIndex { $0.join == .left }!
+        if s.from[..<firstLeft].contains(where: isSharded) { return }
+        if outerJoinAggregatesAreExact(s, firstLeft: firstLeft, isSharded: isSharded) { return }
+        throw RoutingRefusal("a LEFT JOIN across shards whose left side has no sharded table (\(why))")
+    }
+
+    /// The extra rows an outer join gives on several shards have every column of the sharded table
+    /// NULL, and they only repeat groups that exist anyway when the kept (preserved) table's rows all
+    /// come through. So the merge is still exact when:
+    /// - every aggregate is COUNT/SUM/MIN/MAX of a column of the sharded table (they skip NULLs; not COUNT(*)),
+    /// - every other selected column and every GROUP BY column is a column of a table before the
+    ///   first LEFT JOIN (never NULL-extended),
+    /// - the WHERE clause (if any) reads only such columns (a condition on the sharded table, like
+    ///   `u.id IS NULL`, could keep an extra row and make a group out of it).
+    /// Columns must be qualified: an unqualified name can't be placed.
+    func outerJoinAggregatesAreExact(_ s: SelectStatement, firstLeft: Int, isSharded: (FromEntry) -> Bool) -> Bool {
+        func name(_ f: FromEntry) -> String? { (f.ref.alias ?? f.ref.table?.name)?.lowercased() }
+        let sharded = Set(s.from.filter(isSharded).compactMap(name))
+        let preserved = Set(s.from[..<firstLeft].compactMap(name))
+        func qualifier(_ c: ColumnName) -> String? { c.qualifier.count == 1 ? c.qualifier[0].lowercased() : nil }
+        func isPreservedColumn(_ e: Expr?) -> Bool {
+            guard case .column(let c)? = e, let q = qualifier(c) else { return false }
+            return preserved.contains(q)
+        }
+        var aggregated = false
+        for item in s.items {
+            guard let e = item.expr else { return false }
+            if case .function(let fn, let args, let distinct, let star, let over) = e, ["COUNT", "SUM", "MIN", "MAX"].contains(fn) {
+                guard !distinct, !star, !over, args.count == 1, case .column(let c) = args[0],
+                      let q = qualifier(c), sharded.contains(q) else { return false }
+                aggregated = true
+                continue
+            }
+            if case .literal = e { continue }
+            guard isPreservedColumn(e) else { return false }
+        }
+        guard aggregated else { return false }
+        for g in s.groupBy {
+            if case .literal(.integer(let n), _) = g.expr, let pos = Int(n), pos >= 1, pos <= s.items.count,
+               isPreservedColumn(s.items[pos - 1].expr) { continue }
+            guard isPreservedColumn(g.expr) else { return false }
+        }
+        if let w = s.whereClause {
+            guard w.subqueries.isEmpty else { return false }
+            for c in Self.columns(in: w) {
+                guard let q = qualifier(c), preserved.contains(q) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Every column an expression names (not inside its subqueries).
+    static func columns(in e: Expr) -> [ColumnName] {
+        switch e {
+        case .column(let c): return [c]
+        case .literal, .placeholder, .subquery: return []
+        case .and(let c), .or(let c), .other(let c): return c.flatMap { columns(in: $0) }
+        case .not(let x): return columns(in: x)
+        case .comparison(_, let a, let b): return columns(in: a) + columns(in: b)
+        case .inList(let l, let items, _, _, _): return columns(in: l) + items.flatMap { columns(in: $0) }
+        case .function(_, let args, _, _, _): return args.flatMap { columns(in: $0) }
+        }
     }
 
     func checkSubShards(_ r: Reach, shards: Set<String>) throws(RoutingRefusal) {
@@ -559,6 +827,17 @@ public struct Router: Sendable {
             var refs: [MergeSpec.ColumnRef] = []
             var groupIndexes: Set<Int> = []
             for g in s.groupBy {
+                if case .column(let c) = g.expr, c.qualifier.isEmpty,
+                   let aliased = s.items.first(where: { $0.alias?.lowercased() == c.name.lowercased() }) {
+                    // MySQL resolves a GROUP BY name against the tables' columns first, the select
+                    // list's aliases second: unless the alias names that very column, we can't tell
+                    // which the shards group by.
+                    var sameColumn = false
+                    if case .column(let ic) = aliased.expr, ic.name.lowercased() == c.name.lowercased() { sameColumn = true }
+                    if !sameColumn {
+                        throw RoutingRefusal("GROUP BY \(c.name) across shards when \(c.name) is a select-list alias (MySQL groups by a table column of that name if there is one; write GROUP BY with the expression or its position)")
+                    }
+                }
                 guard let idx = selectIndex(of: g, in: s) else {
                     throw RoutingRefusal("GROUP BY \(g.normalized) across shards unless it is in the select list")
                 }
@@ -590,8 +869,10 @@ public struct Router: Sendable {
                 spec.orderBy.append(.init(.index(pos - 1), descending: o.descending))
                 continue
             }
-            if hasStar, case .column(let c) = o.expr {
-                // Resolved against the result's column names when the rows arrive.
+            if hasStar, s.items.contains(where: { $0.isStar && $0.normalized == "*" }) || s.from.count == 1, case .column(let c) = o.expr {
+                // Resolved against the result's column names when the rows arrive (a name that
+                // several result columns have is refused then). Only with every table's columns in
+                // the result: with `a.*` alone, `b.name` could sort by `a.name`.
                 spec.orderBy.append(.init(.name(c.name), descending: o.descending))
                 continue
             }
@@ -602,9 +883,11 @@ public struct Router: Sendable {
             guard let count = l.count, (l.offset ?? 0) >= 0 else { throw RoutingRefusal("LIMIT with placeholders or variables across shards") }
             spec.limit = count
             spec.offset = l.offset ?? 0
-            if !grouped && aggregates.isEmpty {
-                pushdown = (l.range, "LIMIT \(spec.offset + count)")
+            let (rows, overflow) = spec.offset.addingReportingOverflow(count)
+            if !grouped && aggregates.isEmpty && !overflow {
+                pushdown = (l.range, "LIMIT \(rows)")
             } else {
+                // A shard's LIMIT would cut partial groups; an offset + count beyond Int.max is no limit.
                 pushdown = (l.range, "")
             }
         }
@@ -652,16 +935,34 @@ public struct Router: Sendable {
     func planInsert(_ s: InsertStatement, source: [UInt8], database: String?) throws(RoutingRefusal) -> RoutePlan {
         let def = defaultShard
         var sourceReach: Reach?
-        if let sel = s.select { sourceReach = try reachOfSelect(sel, database: database, source: source) }
+        if let sel = s.select {
+            let r = try reachOfSelect(sel, database: database, source: source)
+            if let shards = r.shards { try checkSubShards(r, shards: shards) }
+            sourceReach = r
+        }
+        // Subqueries in VALUES rows, SET and ON DUPLICATE KEY UPDATE run where the rows go.
+        var valueSubqueries: [SelectStatement] = []
+        for row in s.rows { for e in row { valueSubqueries += e.subqueries } }
+        for a in (s.setAssignments ?? []) + s.onDuplicateKeyUpdate { valueSubqueries += a.value.subqueries }
+        var values = Reach()
+        if !valueSubqueries.isEmpty {
+            values = try reach(from: [], whereClause: nil, database: database, source: source, extraSubqueries: valueSubqueries)
+        }
         switch classify(s.table, database: database) {
         case .unsharded:
             if let r = sourceReach, let shards = r.shards, shards != [def.name] {
                 throw RoutingRefusal("INSERT ... SELECT from sharded table \(r.shardedNames.first ?? "") into unsharded table \(s.table)")
             }
+            if let shards = values.shards, shards != [def.name] {
+                throw RoutingRefusal("INSERT into unsharded table \(s.table) (on \(def.name)) with a subquery on sharded table \(values.shardedNames.first ?? "") (on \(ordered(shards).map(\.name).joined(separator: ", ")))")
+            }
             return RoutePlan(targets: [target(def, reason: "unsharded table \(s.table) -> default shard \(def.name)")], isWrite: true)
         case .reference(let name):
             if let r = sourceReach, r.shards != nil || r.needsDefault {
                 throw RoutingRefusal("INSERT ... SELECT into reference table \(name) from a table that is not a reference table")
+            }
+            if values.shards != nil || values.needsDefault {
+                throw RoutingRefusal("INSERT into reference table \(name) with a subquery on a table that is not a reference table (the copies would differ)")
             }
             if s.returning { throw RoutingRefusal("INSERT ... RETURNING into reference table \(name)") }
             return RoutePlan(targets: config.shards.map { target($0, reason: "reference table \(name): written on every shard") },
@@ -709,23 +1010,45 @@ public struct Router: Sendable {
             }
             let shardSet = Set(rowShards)
             let targets = ordered(shardSet)
+            if let sub = values.shards, sub != shardSet {
+                throw RoutingRefusal("INSERT into sharded table \(name) with a subquery on sharded table \(values.shardedNames.first ?? "") unless the rows and the subquery are all on the same single shard")
+            }
+            if values.needsDefault, shardSet != [def.name] {
+                throw RoutingRefusal("INSERT into sharded table \(name) with a subquery on unsharded table \(values.unshardedNames.first ?? "") (on \(def.name) only) unless every row goes to \(def.name)")
+            }
             if targets.count == 1 {
                 return RoutePlan(targets: [target(targets[0], reason: reasons[targets[0].name]!.joined(separator: "; "))], isWrite: true)
             }
             if s.returning { throw RoutingRefusal("INSERT ... RETURNING whose rows go to several shards") }
-            // Split the VALUES rows: each shard gets only its own rows.
-            let first = s.rowRanges.first!.lowerBound
-            let last = s.rowRanges.last!.upperBound
+            // Split the VALUES rows: each shard gets only its own rows (with their `ROW` keyword).
+            let rowRanges = s.rowRanges.map { Self.withRowKeyword($0, in: source) }
+            let first = rowRanges.first!.lowerBound
+            let last = rowRanges.last!.upperBound
             let prefix = String(decoding: source[..<first], as: UTF8.self)
             let suffix = String(decoding: source[last...], as: UTF8.self)
             var out: [RoutePlan.Target] = []
             for sh in targets {
-                let rows = zip(s.rowRanges, rowShards).filter { $0.1 == sh.name }.map { String(decoding: source[$0.0], as: UTF8.self) }
+                let rows = zip(rowRanges, rowShards).filter { $0.1 == sh.name }.map { String(decoding: source[$0.0], as: UTF8.self) }
                 out.append(target(sh, statement: prefix + rows.joined(separator: ", ") + suffix,
                                   reason: "\(rows.count) row\(rows.count == 1 ? "" : "s"): " + reasons[sh.name]!.joined(separator: "; ")))
             }
             return RoutePlan(targets: out, combine: .sumAffected, isWrite: true)
         }
+    }
+
+    /// A VALUES row's byte range, extended to the `ROW` keyword before its `(` if it has one.
+    static func withRowKeyword(_ r: Range<Int>, in source: [UInt8]) -> Range<Int> {
+        var k = r.lowerBound
+        while k > 0, source[k - 1] == 0x20 || (source[k - 1] >= 0x09 && source[k - 1] <= 0x0D) { k -= 1 }
+        guard k >= 3 else { return r }
+        let word = source[(k - 3)..<k].map { $0 | 0x20 }
+        guard word == Array("row".utf8) else { return r }
+        if k > 3 {
+            let c = source[k - 4]
+            let identifier = (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x24 || c >= 0x80
+            if identifier { return r }
+        }
+        return (k - 3)..<r.upperBound
     }
 
     // MARK: UPDATE / DELETE
@@ -746,12 +1069,14 @@ public struct Router: Sendable {
                 }
             }
         }
-        if r.hasReference {
+        // A written reference table: the same write on every copy. Reference tables only read (in a
+        // subquery, or joined to the written table) are there on whatever shard the write goes to.
+        if let written = writtenReferenceTable(from: from, assignments: assignments, deleteTargets: deleteTargets, database: database) {
             guard r.shards == nil, !r.needsDefault else {
-                throw RoutingRefusal("\(verb) that joins reference table \(r.referenceNames.first ?? "") with other tables")
+                throw RoutingRefusal("\(verb) that writes (or, by an unqualified column, may write) reference table \(written) and reads \(r.shardedNames.isEmpty ? "unsharded" : "sharded") table \(r.shardedNames.first ?? r.unshardedNames.first ?? "") (the copies would differ)")
             }
-            if orderedOrLimited { throw RoutingRefusal("\(verb) ... ORDER BY/LIMIT on reference table \(r.referenceNames.first ?? "")") }
-            return RoutePlan(targets: config.shards.map { target($0, reason: "reference table \(r.referenceNames.joined(separator: ", ")): written on every shard") },
+            if orderedOrLimited { throw RoutingRefusal("\(verb) ... ORDER BY/LIMIT on reference table \(written)") }
+            return RoutePlan(targets: config.shards.map { target($0, reason: "reference table \(Self.unique(r.referenceNames).joined(separator: ", ")): written on every shard") },
                              combine: config.shards.count > 1 ? .firstReply : .forward, isWrite: true)
         }
         guard let shards = r.shards else {
@@ -766,7 +1091,7 @@ public struct Router: Sendable {
             return RoutePlan(targets: [target(targets[0], reason: r.reasons[targets[0].name] ?? "")], isWrite: true)
         }
         if orderedOrLimited { throw RoutingRefusal("\(verb) ... ORDER BY/LIMIT on several shards") }
-        if !r.keyed, config.routing.scatter == .reject {
+        if !r.keyed, rejectScatter {
             throw RoutingRefusal("\(verb) on sharded table \(r.shardedNames.first ?? "") without its sharding key (routing.scatter: reject)")
         }
         let out = targets.map { sh in
@@ -774,6 +1099,45 @@ public struct Router: Sendable {
             return target(sh, statement: edits.isEmpty ? nil : Self.apply(edits, to: source), reason: r.reasons[sh.name] ?? "")
         }
         return RoutePlan(targets: out, combine: .sumAffected, isWrite: true)
+    }
+
+    /// The reference table an UPDATE/DELETE writes (or may write: when Sleet can't tell which table
+    /// an unqualified column or a target names), or nil when it writes no reference table.
+    func writtenReferenceTable(from: [FromEntry], assignments: [Assignment], deleteTargets: [TableName]?, database: String?) -> String? {
+        var references: [(FromEntry, String)] = []
+        for f in from {
+            guard let t = f.ref.table, case .reference(let n) = classify(t, database: database) else { continue }
+            references.append((f, n))
+        }
+        guard let firstReference = references.first?.1 else { return nil }
+        if from.count == 1 { return firstReference }
+        /// The FROM entries a name refers to (an alias, or a table without alias).
+        func entries(schema: String?, name: String) -> [FromEntry] {
+            from.filter { f in
+                if let alias = f.ref.alias { return schema == nil && alias.lowercased() == name.lowercased() }
+                guard let t = f.ref.table else { return false }
+                return t.name.lowercased() == name.lowercased() && (schema == nil || schema == (t.schema ?? database))
+            }
+        }
+        var written: [[FromEntry]] = []
+        if let targets = deleteTargets, !targets.isEmpty {
+            written = targets.map { entries(schema: $0.schema, name: $0.name) }
+        } else if deleteTargets != nil {
+            written = [[from[0]]]
+        } else {
+            for a in assignments {
+                switch a.column.qualifier.count {
+                case 0: return firstReference
+                case 1: written.append(entries(schema: nil, name: a.column.qualifier[0]))
+                default: written.append(entries(schema: a.column.qualifier[0], name: a.column.qualifier[1]))
+                }
+            }
+        }
+        for w in written {
+            guard !w.isEmpty else { return firstReference }
+            if let hit = references.first(where: { r in w.contains { $0.ref == r.0.ref } }) { return hit.1 }
+        }
+        return nil
     }
 
     // MARK: DDL
@@ -788,7 +1152,9 @@ public struct Router: Sendable {
             return d.database == config.database ? broadcast : single
         case .table, .index:
             var distributed = false
-            for t in d.tables {
+            // CREATE TABLE t LIKE u: t is the table created (u only lends its definition).
+            let changed = d.verb == "CREATE" && d.object == .table ? Array(d.tables.prefix(1)) : d.tables
+            for t in changed {
                 if case .unsharded = classify(t, database: database) { continue }
                 distributed = true
             }
@@ -799,6 +1165,7 @@ public struct Router: Sendable {
             if !distributed, let sel = d.select {
                 let r = try reachOfSelect(sel, database: database, source: source)
                 if let s = r.shards, s != [def.name] { throw RoutingRefusal("CREATE TABLE ... SELECT from sharded table \(r.shardedNames.first ?? "")") }
+                if let s = r.shards { try checkSubShards(r, shards: s) }
             }
             return distributed ? broadcast : single
         case .view, .other:
