@@ -186,6 +186,10 @@ extension ClientSession {
 
     func routeQuery(_ packet: MySQLPacket, sql: String, source: [UInt8]) {
         let replySeq = packet.lastSequenceID &+ 1
+        if lastStatus.contains(.noBackslashEscapes), source.contains(UInt8(ascii: "\\")) {
+            // Sleet's lexer reads backslashes as escapes, as in the default sql_mode; refuse rather than misread.
+            return replyError(.unsupported("statements with a backslash while sql_mode has NO_BACKSLASH_ESCAPES"), sequenceID: replySeq)
+        }
         let plan: RoutePlan
         do {
             plan = try router.plan(tokens: Lexer(bytes: source).tokens(), source: source, sql: sql, database: database)
@@ -238,6 +242,11 @@ extension ClientSession {
             }
         }
         let shards = targets.map { t in config.shards.first { $0.name == t.shard } ?? router.defaultShard }
+        if targets.count > 1, case .merge = plan.combine,
+           sessionStatements.contains(where: { $0.sql.uppercased().contains("SQL_SELECT_LIMIT") }) {
+            // Each shard would apply the session's limit to its own part.
+            return replyError(.unsupported("a SELECT on several shards while the session sets sql_select_limit"), sequenceID: replySeq)
+        }
         if targets.count == 1 {
             var p = packet
             if let text = targets[0].statement {
@@ -360,8 +369,16 @@ extension ClientSession {
         if !spec.isTrivial {
             var wanted: [String] = []
             for (k, c) in columns.enumerated() where ClientSession.isText(c) {
-                guard let key = columnKeys[k] else { continue }
-                if let known = collationCache[key] { if known != 0 { columns[k].collation = known } } else { wanted.append(key) }
+                guard let key = columnKeys[k], let known = collationCache[key] else {
+                    if let key = columnKeys[k] { wanted.append(key) }
+                    if c.characterSet == 63 { columns[k].characterSet = 33 } // binary results of a text column: its own bytes; order unknown
+                    continue
+                }
+                if known != 0 { columns[k].collation = known }
+                if c.characterSet == 63 {
+                    // character_set_results=binary: the server sends the column's own bytes, in its own character set.
+                    columns[k].characterSet = known != 0 ? known : 33
+                }
             }
             if !wanted.isEmpty, !collationLookupFailed {
                 return learnCollations(for: wanted) { [weak self] in
@@ -410,7 +427,7 @@ extension ClientSession {
     }
 
     static func isText(_ c: MergeColumn) -> Bool {
-        [15, 247, 248, 249, 250, 251, 252, 253, 254].contains(c.type) && c.characterSet != 63 && c.flags & 0x80 == 0
+        [15, 247, 248, 249, 250, 251, 252, 253, 254].contains(c.type) && c.flags & 0x80 == 0
     }
 
     /// Reads the collation ids of table columns from information_schema (one query per session and

@@ -253,7 +253,8 @@ public struct Router: Sendable {
     func unparsed(tokens: [Token], source: [UInt8], database: String?, why: String) throws(RoutingRefusal) -> RoutePlan {
         let names = Set(config.tables.sharded.keys).union(config.tables.reference)
         if !names.isEmpty {
-            for t in tokens where t.kind == .word || t.kind == .quotedIdentifier {
+            // Strings count too: under sql_mode ANSI_QUOTES, "users" is an identifier.
+            for t in tokens where t.kind == .word || t.kind == .quotedIdentifier || t.kind == .string {
                 let name: String
                 if t.kind == .word, t.offset + t.length <= source.count {
                     name = String(decoding: source[t.offset..<(t.offset + t.length)], as: UTF8.self).lowercased()
@@ -625,10 +626,17 @@ public struct Router: Sendable {
             let lookup = shardMap.lookup(value, vindex: t.table.vindex)
             let why = "\(t.name).\(t.table.key) = \(value.display) -> \(lookup.reason)"
             reasons.append(why)
-            guard let s = lookup.shard else { continue }
-            if perShardReasons[s, default: []].count < 4 { perShardReasons[s, default: []].append(why) }
-            if !shards.contains(s) { shards.append(s) }
-            perShard[s, default: []].append(atom.range)
+            var found: [(String, String)] = lookup.shard.map { [($0, why)] } ?? []
+            if case .string = atom.literal, case .string = value, !(t.table.vindex.isRange) {
+                // Against a numeric key column MySQL compares a non-numeric string as 0: ask 0's shard too.
+                let zero = shardMap.lookup(.integer(0), vindex: t.table.vindex)
+                if let z = zero.shard { found.append((z, "\(t.name).\(t.table.key) = \(value.display) is 0 if the column is numeric -> \(zero.reason)")) }
+            }
+            for (s, why) in found where !(perShard[s]?.contains(atom.range) ?? false) {
+                if perShardReasons[s, default: []].count < 4 { perShardReasons[s, default: []].append(why) }
+                if !shards.contains(s) { shards.append(s) }
+                perShard[s, default: []].append(atom.range)
+            }
         }
         var rewrites: [String: [(Range<Int>, String)]] = [:]
         if shards.count > 1, let list = k.list {
@@ -809,6 +817,10 @@ public struct Router: Sendable {
             if case .function(let name, let args, let distinct, _, let over) = e, !over, ["COUNT", "SUM", "MIN", "MAX"].contains(name) {
                 if distinct { throw RoutingRefusal("\(name)(DISTINCT ...) across shards") }
                 if args.contains(where: { $0.containsAggregate }) { throw RoutingRefusal("nested aggregates across shards") }
+                if name == "SUM", args.count == 1, !Self.isPlainColumnOrLiteral(args[0]) {
+                    // Each shard would round its partial sum (DECIMAL division, DOUBLE order): not the one-server answer.
+                    throw RoutingRefusal("SUM of an expression across shards (only SUM of a column is merged exactly)")
+                }
                 aggregates.append(MergeSpec.AggregateColumn(idx, MergeSpec.Aggregate(rawValue: name.lowercased())!))
                 isAggregate.append(true)
                 continue
@@ -1174,4 +1186,17 @@ public struct Router: Sendable {
             return p
         }
     }
+}
+
+extension Router {
+    static func isPlainColumnOrLiteral(_ e: Expr) -> Bool {
+        switch e {
+        case .column, .literal: true
+        default: false
+        }
+    }
+}
+
+extension ShardedTable.Vindex {
+    var isRange: Bool { if case .range = self { true } else { false } }
 }
