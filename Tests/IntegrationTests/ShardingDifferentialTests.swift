@@ -297,7 +297,16 @@ final class ShardedSleetProcess: @unchecked Sendable {
     let port: Int
     let configPath: String
 
+    /// Starts the binary on a random port; a port someone else holds makes it exit, so try a few.
     static func start() throws -> ShardedSleetProcess {
+        var lastError: Error?
+        for _ in 0..<4 {
+            do { return try startOnce() } catch { lastError = error }
+        }
+        throw lastError!
+    }
+
+    static func startOnce() throws -> ShardedSleetProcess {
         let port = 40000 + Int.random(in: 0..<5000)
         let path = NSTemporaryDirectory() + "sleet-sharding-\(UUID().uuidString).yaml"
         let hash = AuthScramble.nativePasswordHash(password: SleetInstance.appPassword)
@@ -324,7 +333,7 @@ final class ShardedSleetProcess: @unchecked Sendable {
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         let sp = ShardedSleetProcess(process: p, port: port, configPath: path)
-        for _ in 0..<200 {
+        for _ in 0..<400 {
             if let c = try? sp.connect() {
                 c.close()
                 return sp
