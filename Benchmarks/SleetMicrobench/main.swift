@@ -10,6 +10,8 @@ import SleetConfig
 /// Runs `body` `iterations` times per sample, takes 7 samples, prints the median ns per operation.
 @inline(never)
 func measure(_ name: String, iterations: Int = 200_000, _ body: () -> Int) -> Double {
+    // SLEET_MICROBENCH_FILTER=plan runs only the benchmarks whose name contains "plan" (for perf).
+    if let f = ProcessInfo.processInfo.environment["SLEET_MICROBENCH_FILTER"], !name.contains(f) { return 0 }
     var sink = 0
     for _ in 0..<(iterations / 10) { sink &+= body() } // warm up
     var samples: [Double] = []
@@ -114,8 +116,11 @@ let shardedConfig = SleetConfig(
              Shard(name: "s1", keyRange: KeyRange(start: 1 << 63, end: nil, text: "80-"), primary: HostPort(host: "127.0.0.1", port: 23316))],
     tables: Tables(defaultShard: "s0", sharded: ["sbtest1": ShardedTable(key: "id")]))
 let router = Router(config: shardedConfig)
-let planNs = measure("lex + parse + plan a sharded point SELECT", iterations: 50_000) {
+let planNs = measure("lex + plan a sharded point SELECT (fast path)", iterations: 50_000) {
     (try? router.plan(sql: pointSelect, database: "app"))?.targets.count ?? 0
+}
+_ = measure("lex + parse + plan a sharded IN (2 keys) SELECT (full parser)", iterations: 50_000) {
+    (try? router.plan(sql: "SELECT c FROM sbtest1 WHERE id IN (5021, 5022)", database: "app"))?.targets.count ?? 0
 }
 let insert10 = "INSERT INTO sbtest1 (id, k, c, pad) VALUES " + (1...10).map { "(\($0), \($0 * 7), 'c-\($0)', 'pad')" }.joined(separator: ", ")
 _ = measure("lex + parse + plan a 10-row INSERT (split over 2 shards)", iterations: 20_000) {

@@ -92,6 +92,7 @@ extension ClientSession {
         txnShards.removeAll { $0 == link.shard.name }
         if txnShards.isEmpty { pendingBegin = nil }
         handle?.setBackend(nil)
+        reportedBackend = nil
     }
 
     func dropAllLinks() {

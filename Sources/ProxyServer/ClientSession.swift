@@ -54,6 +54,8 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     /// Backend connections by shard name (primaries), opened on first use.
     var links: [String: ShardLink] = [:]
+    /// The backend connection last published to the session registry (for KILL QUERY).
+    weak var reportedBackend: BackendConnection?
     /// The connection whose reply is being forwarded now.
     var activeLink: ShardLink?
     /// Shards with an open transaction, in the order the transaction reached them.
@@ -455,7 +457,9 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         onReplyFinished = then
         activeLink = link
         lastShard = link.shard.name
-        if handle?.backend?.1 != link.conn.threadID || handle?.backend?.0 != link.conn.endpoint {
+        // Published for KILL QUERY (a lock): only when the connection changes.
+        if reportedBackend !== link.conn {
+            reportedBackend = link.conn
             handle?.setBackend((link.conn.endpoint, link.conn.threadID))
         }
         let framed: ByteBuffer

@@ -104,8 +104,10 @@ extension MergeSpec.ColumnRef {
 extension Router {
     /// `EXPLAIN ROUTE` rows for a statement; a refused statement gives one row with a NULL shard and the reason.
     public func explainRows(sql: String, database: String?) -> [[String?]] {
+        var router = self
+        router.describe = true
         do {
-            return try plan(sql: sql, database: database).explainRows(sql: sql)
+            return try router.plan(sql: sql, database: database).explainRows(sql: sql)
         } catch {
             return [[nil, nil, nil, sql, error.description]]
         }

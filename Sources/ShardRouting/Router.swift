@@ -9,6 +9,9 @@ import SleetConfig
 public struct Router: Sendable {
     public let config: SleetConfig
     public let shardMap: ShardMap
+    /// Build the human-readable reasons (EXPLAIN ROUTE). Off on the statement path, where they would
+    /// cost more than the rest of planning.
+    public var describe = false
     /// Set per text by `plan(tokens:...)`: the text has a parenthesized (nested) join, so an
     /// unqualified column in one table's ON clause may not be able to name the other tables.
     var nestedJoins = false
@@ -36,6 +39,9 @@ public struct Router: Sendable {
     }
 
     public func plan(tokens: [Token], source: [UInt8], sql: String, database: String?) throws(RoutingRefusal) -> RoutePlan {
+        if !describe, !source.contains(UInt8(ascii: "/")), let fast = fastPointSelect(tokens, source: source, database: database) {
+            return fast
+        }
         let hints = SleetHints.scan(source)
         var hinted: Shard?
         if let hint = hints.first(where: { $0.hasPrefix("shard=") }) {
@@ -145,8 +151,8 @@ public struct Router: Sendable {
         return .unsharded
     }
 
-    func target(_ shard: Shard, statement: String? = nil, reason: String) -> RoutePlan.Target {
-        RoutePlan.Target(shard: shard.name, role: .primary, address: shard.primary, statement: statement, reason: reason)
+    func target(_ shard: Shard, statement: String? = nil, reason: @autoclosure () -> String) -> RoutePlan.Target {
+        RoutePlan.Target(shard: shard.name, role: .primary, address: shard.primary, statement: statement, reason: describe ? reason() : "")
     }
 
     func shard(named name: String) -> Shard { config.shards.first { $0.name == name } ?? defaultShard }
@@ -550,10 +556,10 @@ public struct Router: Sendable {
         switch e {
         case .comparison(let op, let a, let b) where op == "=" || op == "<=>":
             if case .column(let c) = a, case .literal(let l, let r) = b, isKey(c) {
-                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
+                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: describe ? "\(t.name).\(t.table.key) = \(l)" : "")
             }
             if case .column(let c) = b, case .literal(let l, let r) = a, isKey(c) {
-                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: "\(t.name).\(t.table.key) = \(l)")
+                return KeyConstraint(atoms: [KeyAtom(literal: l, range: r)], list: nil, text: describe ? "\(t.name).\(t.table.key) = \(l)" : "")
             }
             return nil
         case .inList(let lhs, let items, let ranges, let list, let negated):
@@ -563,7 +569,7 @@ public struct Router: Sendable {
                 guard case .literal(let l, _) = item else { return nil }
                 atoms.append(KeyAtom(literal: l, range: range))
             }
-            return KeyConstraint(atoms: atoms, list: list, text: "\(t.name).\(t.table.key) IN (\(atoms.map { $0.literal.description }.joined(separator: ", ")))")
+            return KeyConstraint(atoms: atoms, list: list, text: !describe ? "" : "\(t.name).\(t.table.key) IN (\(atoms.map { $0.literal.description }.joined(separator: ", ")))")
         case .and(let children):
             // Any conjunct that pins the key bounds the rows; take the narrowest.
             var best: KeyConstraint?
@@ -623,13 +629,13 @@ public struct Router: Sendable {
             if let why = Self.typeDependentMatch(atom.literal, value, vindex: t.table.vindex) {
                 return (all, false, "\(t.name).\(t.table.key) = \(atom.literal) is not usable for lookup (\(why)) -> all shards", [:], [:])
             }
-            let lookup = shardMap.lookup(value, vindex: t.table.vindex)
-            let why = "\(t.name).\(t.table.key) = \(value.display) -> \(lookup.reason)"
+            let lookup = shardMap.lookup(value, vindex: t.table.vindex, describe: describe)
+            let why = describe ? "\(t.name).\(t.table.key) = \(value.display) -> \(lookup.reason)" : ""
             reasons.append(why)
             var found: [(String, String)] = lookup.shard.map { [($0, why)] } ?? []
             if case .string = atom.literal, case .string = value, !(t.table.vindex.isRange) {
                 // Against a numeric key column MySQL compares a non-numeric string as 0: ask 0's shard too.
-                let zero = shardMap.lookup(.integer(0), vindex: t.table.vindex)
+                let zero = shardMap.lookup(.integer(0), vindex: t.table.vindex, describe: describe)
                 if let z = zero.shard { found.append((z, "\(t.name).\(t.table.key) = \(value.display) is 0 if the column is numeric -> \(zero.reason)")) }
             }
             for (s, why) in found where !(perShard[s]?.contains(atom.range) ?? false) {
@@ -1012,13 +1018,17 @@ public struct Router: Sendable {
                 case .exact(let v), .placementOnly(let v, _): value = v
                 case .unusable(let why): throw RoutingRefusal("INSERT into sharded table \(name) with key \(table.key) = \(lit) (\(why))")
                 }
-                let lookup = shardMap.lookup(value, vindex: table.vindex)
+                let lookup = shardMap.lookup(value, vindex: table.vindex, describe: describe)
                 guard let sh = lookup.shard else {
-                    throw RoutingRefusal("INSERT into sharded table \(name) with key \(table.key) = \(value.display): \(lookup.reason)")
+                    throw RoutingRefusal("INSERT into sharded table \(name) with key \(table.key) = \(value.display): \(shardMap.lookup(value, vindex: table.vindex).reason)")
                 }
                 rowShards.append(sh)
-                let r = "\(name).\(table.key) = \(value.display) -> \(lookup.reason)"
-                if reasons[sh]?.count ?? 0 < 3 { reasons[sh, default: []].append(r) } else if reasons[sh]?.count == 3 { reasons[sh]!.append("...") }
+                if describe {
+                    let r = "\(name).\(table.key) = \(value.display) -> \(lookup.reason)"
+                    if reasons[sh]?.count ?? 0 < 3 { reasons[sh, default: []].append(r) } else if reasons[sh]?.count == 3 { reasons[sh]!.append("...") }
+                } else if reasons[sh] == nil {
+                    reasons[sh] = []
+                }
             }
             let shardSet = Set(rowShards)
             let targets = ordered(shardSet)

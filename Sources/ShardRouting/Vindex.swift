@@ -57,10 +57,12 @@ public struct ShardMap: Sendable {
         return shards.first { $0.keyRange.contains(id) }
     }
 
-    public func lookup(_ value: KeyValue, vindex: ShardedTable.Vindex) -> ShardLookup {
+    /// `describe: false` skips building `reason` (the statement path does not need it).
+    public func lookup(_ value: KeyValue, vindex: ShardedTable.Vindex, describe: Bool = true) -> ShardLookup {
         switch vindex {
         case .hash:
             let id = value.keyspaceID
+            guard describe else { return ShardLookup(shard: shard(forKeyspaceID: id)?.name, keyspaceID: id, reason: "") }
             let hex = Self.hex(id)
             guard let shard = shard(forKeyspaceID: id) else {
                 return ShardLookup(shard: nil, keyspaceID: id, reason: "keyspace id \(hex) is in no shard's key_range")
