@@ -12,11 +12,62 @@ public struct Parser {
     public let tokens: [Token]
     public let source: [UInt8]
     var i = 0
-    var placeholders = 0
+    /// Placeholders are numbered by their position among the statement's tokens (not by how many
+    /// the parser happened to visit: skipped regions and backtracking must not shift the numbers).
+    /// A cursor over the tokens makes that linear: `placeholderCount` `?` tokens lie before `placeholderScan`.
+    var placeholderScan = 0
+    var placeholderCount = 0
     /// Nesting depth, to refuse pathological input instead of overflowing the stack.
     var depth = 0
+    static let maxDepth = 200
+    /// Where on the stack parsing began (0 until it does). Frames are large (3-8 KB per nesting
+    /// level in release builds, about four times that in debug), so nesting is also bounded by the
+    /// stack bytes really used: 256 KB stays clear of a 512 KB thread stack (macOS secondary threads,
+    /// Swift concurrency) with room for the caller. That is about 90 levels of parentheses or 35
+    /// nested subqueries in release (20 and 10 in debug); `maxDepth` alone allowed 2 MB.
+    var stackBase: UInt = 0
+    static let maxStackBytes: UInt = 256 * 1024
+    /// Work done so far (expressions, SELECTs, skipped tokens): pathological input that would make
+    /// the recovery paths retry the same text over and over fails instead of hanging.
+    var steps = 0
 
     public init(tokens: [Token], source: [UInt8]) { self.tokens = tokens; self.source = source }
+
+    var stepBudget: Int { tokens.count * 32 + 4096 }
+
+    mutating func tick() throws(ParseError) {
+        steps += 1
+        if steps > stepBudget { throw ParseError("statement too complex", offset: offset) }
+    }
+
+    /// One more level of nesting: `try enter(); defer { depth -= 1 }` (nothing to undo when it throws).
+    mutating func enter() throws(ParseError) {
+        if depth >= Parser.maxDepth { throw err("nested too deeply") }
+        let here = Parser.stackAddress()
+        if stackBase == 0 {
+            stackBase = here
+        } else if stackBase > here, stackBase - here > Parser.maxStackBytes {
+            throw err("nested too deeply")
+        }
+        try tick()
+        depth += 1
+    }
+
+    /// The address of a stack slot of this call (the stack grows down).
+    @inline(never) static func stackAddress() -> UInt {
+        var marker: UInt8 = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+
+    /// The number of the placeholder token at `k`: how many `?` tokens come before it.
+    mutating func placeholderNumber(at k: Int) -> Int {
+        if k < placeholderScan { placeholderScan = 0; placeholderCount = 0 }
+        while placeholderScan < k {
+            if tokens[placeholderScan].kind == .placeholder { placeholderCount += 1 }
+            placeholderScan += 1
+        }
+        return placeholderCount
+    }
 
     /// Parses one SQL text. A text holding several statements (`a; b`) gives all of them.
     public static func parseAll(_ sql: String) -> [Result<Statement, ParseError>] {
@@ -73,13 +124,23 @@ public struct Parser {
         return t.text
     }
 
+    /// Words that are never a bare name. `VALUE`, `OFFSET`, `END` and `DUPLICATE` are not reserved in
+    /// MySQL/MariaDB (`SELECT value, offset, end FROM t` is valid) and no clause here needs them to be.
     static let reserved: Set<String> = [
         "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT", "INTO", "FOR", "LOCK",
-        "ON", "USING", "JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN", "SET", "VALUES", "VALUE",
+        "ON", "USING", "JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN", "SET", "VALUES",
         "AND", "OR", "NOT", "XOR", "AS", "ASC", "DESC", "WINDOW", "SELECT", "RETURNING", "PROCEDURE", "WHEN", "THEN",
-        "ELSE", "END", "IS", "IN", "BETWEEN", "LIKE", "REGEXP", "RLIKE", "DUPLICATE", "SEPARATOR", "USE", "FORCE",
-        "IGNORE", "PARTITION", "OFFSET", "DIV", "MOD", "COLLATE", "ESCAPE", "SOUNDS", "WITH", "OUTER", "KEY",
+        "ELSE", "IS", "IN", "BETWEEN", "LIKE", "REGEXP", "RLIKE", "SEPARATOR", "USE", "FORCE",
+        "IGNORE", "PARTITION", "DIV", "MOD", "COLLATE", "ESCAPE", "SOUNDS", "WITH", "OUTER", "KEY",
         "OVER", "MEMBER", "TABLE", "UPDATE", "DELETE", "INSERT", "DISTINCT", "ALL",
+    ]
+
+    /// Character set names, for an introducer written apart from its string (`_utf8mb4 'x'`).
+    static let charsets: Set<String> = [
+        "ARMSCII8", "ASCII", "BIG5", "BINARY", "CP1250", "CP1251", "CP1256", "CP1257", "CP850", "CP852", "CP866",
+        "CP932", "DEC8", "EUCJPMS", "EUCKR", "GB18030", "GB2312", "GBK", "GEOSTD8", "GREEK", "HEBREW", "HP8",
+        "KEYBCS2", "KOI8R", "KOI8U", "LATIN1", "LATIN2", "LATIN5", "LATIN7", "MACCE", "MACROMAN", "SJIS", "SWE7",
+        "TIS620", "UCS2", "UJIS", "UTF16", "UTF16LE", "UTF32", "UTF8", "UTF8MB3", "UTF8MB4",
     ]
 
     /// A name: a bare word that is not reserved, or a backticked identifier.
@@ -107,26 +168,30 @@ public struct Parser {
     }
 
     /// Skips a balanced `( ... )` starting at the current `(`; returns subqueries found inside.
+    /// A subquery in there that does not parse is an error: skipping it would hide its tables.
     mutating func skipParenthesized() throws(ParseError) -> [Expr] {
         guard isSymbol("(") else { throw err("expected '('") }
         var found: [Expr] = []
         i += 1
         var level = 1
         while let t = current {
+            try tick()
             if t.kind == .symbol, t.text == "(" {
                 if isWord("SELECT", 1) || isWord("WITH", 1) {
                     // A subquery inside something we don't model: parse it so its tables are seen.
-                    let save = i
                     i += 1
-                    if let s = try? parseSelectChain(), acceptSymbol(")") { found.append(.subquery(s)); continue }
-                    i = save
+                    let s = try parseSelectChain()
+                    try expectSymbol(")")
+                    found.append(.subquery(s))
+                    continue
                 }
                 level += 1
             } else if t.kind == .symbol, t.text == ")" {
                 level -= 1
                 if level == 0 { i += 1; return found }
-            } else if t.kind == .word, t.text == "SELECT", level >= 1 {
-                // `IN (SELECT ...)`-like shapes at this level are handled above; a bare SELECT here is odd.
+            } else if t.kind == .word, t.text == "SELECT" {
+                // A SELECT not right after `(` (`CAST(1 + (1) SELECT ...`?): nothing we can model safely.
+                throw err("unexpected SELECT")
             }
             i += 1
         }
@@ -136,6 +201,7 @@ public struct Parser {
     // MARK: Statements
 
     public mutating func parseStatement() throws(ParseError) -> Statement {
+        if stackBase == 0 { stackBase = Parser.stackAddress() }
         guard let first = current else { return .empty }
         if first.kind == .symbol, first.text == "(" {
             let s = try parseSelectChain()
@@ -157,7 +223,7 @@ public struct Parser {
         case "CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME":
             return .ddl(try parseDDL())
         case "SET":
-            return parseSet()
+            return try parseSet()
         case "USE":
             i += 1
             let db = try identifier()
@@ -172,15 +238,17 @@ public struct Parser {
             i += 1
             try expect("TRANSACTION")
             var readOnly = false
-            while !atEnd {
-                if accept("READ") {
-                    if accept("ONLY") { readOnly = true } else { try expect("WRITE") }
-                } else if accept("WITH") {
-                    try expect("CONSISTENT"); try expect("SNAPSHOT")
-                } else {
-                    throw err("unexpected")
-                }
-                if !acceptSymbol(",") { break }
+            if !atEnd {
+                // Characteristics separated by commas (a trailing comma is an error, as in MySQL).
+                repeat {
+                    if accept("READ") {
+                        if accept("ONLY") { readOnly = true } else { try expect("WRITE") }
+                    } else if accept("WITH") {
+                        try expect("CONSISTENT"); try expect("SNAPSHOT")
+                    } else {
+                        throw err("unexpected")
+                    }
+                } while acceptSymbol(",")
             }
             try expectEnd()
             return .transaction(.begin(readOnly: readOnly))
@@ -215,7 +283,10 @@ public struct Parser {
         case "DESCRIBE", "DESC", "EXPLAIN":
             i += 1
             // DESCRIBE t [col] / EXPLAIN t / EXPLAIN [EXTENDED|PARTITIONS|FORMAT=x|ANALYZE] statement
-            if atIdentifier, !isWord("EXTENDED"), !isWord("PARTITIONS"), !isWord("FORMAT"), !isWord("ANALYZE") {
+            // (REPLACE is a reserved word: `EXPLAIN REPLACE INTO t ...` explains a statement.)
+            try enter()
+            defer { depth -= 1 }
+            if atIdentifier, !isWord("EXTENDED"), !isWord("PARTITIONS"), !isWord("FORMAT"), !isWord("ANALYZE"), !isWord("REPLACE") {
                 let t = try tableName()
                 return .describe(t)
             }
@@ -242,6 +313,10 @@ public struct Parser {
             } while acceptSymbol(",")
             return .tableStatement(verb: "LOCK TABLES", tables: tables)
         case "UNLOCK":
+            // UNLOCK TABLES; not UNLOCK INSTANCE / UNLOCK BINLOG.
+            i += 1
+            guard accept("TABLES") || accept("TABLE") else { return .other(firstWord: "UNLOCK") }
+            try expectEnd()
             return .unlockTables
         case "LOAD":
             // LOAD DATA|XML ... INTO TABLE t
@@ -266,78 +341,128 @@ public struct Parser {
 
     // MARK: SELECT
 
+    // Frames here are on the recursion path of nested queries, so the non-recursive work lives in
+    // separate `@inline(never)` functions: that keeps each nesting level's stack use small.
+
     /// A SELECT with its UNION/INTERSECT/EXCEPT parts, an optional WITH, and parentheses.
     mutating func parseSelectChain() throws(ParseError) -> SelectStatement {
-        depth += 1
+        try enter()
         defer { depth -= 1 }
-        if depth > 200 { throw err("nested too deeply") }
         var ctes: [(name: String, body: SelectStatement)] = []
-        if accept("WITH") {
-            _ = accept("RECURSIVE")
-            repeat {
-                let name = try identifier()
-                if isSymbol("(") { _ = try skipParenthesized() } // column list
-                try expect("AS")
-                try expectSymbol("(")
-                let body = try parseSelectChain()
-                try expectSymbol(")")
-                ctes.append((name, body))
-            } while acceptSymbol(",")
+        if isWord("WITH") { ctes = try parseWith() }
+        var terms: [SelectStatement] = []
+        var parenthesized: [Bool] = []
+        repeat {
+            if let last = terms.last {
+                // An unparenthesized SELECT before a set operator cannot have its own ORDER BY, LIMIT,
+                // INTO or locking clause (MySQL: "Incorrect usage of UNION and LIMIT").
+                if !parenthesized[parenthesized.count - 1], Parser.hasTrailingClauses(last) {
+                    throw err("ORDER BY, LIMIT, INTO or a locking clause before a set operator needs parentheses")
+                }
+                i += 1
+                _ = accept("ALL") || accept("DISTINCT")
+            }
+            parenthesized.append(isSymbol("("))
+            terms.append(try parseSelectTerm())
+        } while isWord("UNION") || isWord("INTERSECT") || isWord("EXCEPT")
+        var orderBy: [OrderItem] = []
+        var limit: LimitClause?
+        if parenthesized[parenthesized.count - 1] {
+            // `(SELECT ...) ORDER BY ... LIMIT ...`, `(...) UNION (...) ORDER BY ... LIMIT ...`
+            if isWord("ORDER") { orderBy = try parseOrderBy() }
+            if isWord("LIMIT") { limit = try parseLimit() }
         }
-        var first = try parseSelectTerm()
-        while isWord("UNION") || isWord("INTERSECT") || isWord("EXCEPT") {
-            i += 1
-            _ = accept("ALL") || accept("DISTINCT")
-            first.setOperations.append(try parseSelectTerm())
+        return Parser.assemble(terms: terms, lastParenthesized: parenthesized[parenthesized.count - 1],
+                               orderBy: orderBy, limit: limit, ctes: ctes)
+    }
+
+    /// `WITH [RECURSIVE] name [(columns)] AS (query), ...`
+    @inline(never) mutating func parseWith() throws(ParseError) -> [(name: String, body: SelectStatement)] {
+        try expect("WITH")
+        _ = accept("RECURSIVE")
+        var ctes: [(name: String, body: SelectStatement)] = []
+        repeat {
+            let name = try identifier()
+            if isSymbol("(") { _ = try skipParenthesized() } // column list
+            try expect("AS")
+            try expectSymbol("(")
+            let body = try parseSelectChain()
+            try expectSymbol(")")
+            ctes.append((name, body))
+        } while acceptSymbol(",")
+        return ctes
+    }
+
+    static func hasTrailingClauses(_ s: SelectStatement) -> Bool {
+        !s.orderBy.isEmpty || s.limit != nil || s.locking || s.into
+    }
+
+    /// One SELECT out of the terms of a set operation, and the ORDER BY / LIMIT read after a
+    /// parenthesized last term.
+    @inline(never) static func assemble(
+        terms: [SelectStatement], lastParenthesized: Bool, orderBy trailingOrder: [OrderItem],
+        limit trailingLimit: LimitClause?, ctes: [(name: String, body: SelectStatement)]
+    ) -> SelectStatement {
+        var first = terms[0]
+        var rest = Array(terms.dropFirst())
+        var orderBy = trailingOrder
+        var limit = trailingLimit
+        var into = false
+        var locking = false
+        if !rest.isEmpty, !lastParenthesized {
+            // `... UNION SELECT b FROM u ORDER BY x LIMIT n`: the trailing clauses belong to the
+            // whole set operation, not to its last SELECT.
+            let k = rest.count - 1
+            orderBy = rest[k].orderBy
+            limit = rest[k].limit
+            into = rest[k].into
+            locking = rest[k].locking
+            rest[k].orderBy = []
+            rest[k].limit = nil
         }
-        if !first.setOperations.isEmpty {
-            // Trailing ORDER BY / LIMIT apply to the whole set operation.
-            if isWord("ORDER") { first.orderBy = try parseOrderBy() }
-            if isWord("LIMIT") { first.limit = try parseLimit() }
+        if !rest.isEmpty {
+            if !first.orderBy.isEmpty || first.limit != nil || !first.setOperations.isEmpty || !first.ctes.isEmpty {
+                // `(SELECT ... LIMIT 10) UNION ...`: the head's own clauses (or its own set operation,
+                // or its CTEs) must not read as the whole's; keep it whole as `SELECT * FROM (...)`.
+                first = wrapped(first)
+            }
+            first.setOperations = rest
+            first.orderBy = orderBy
+            first.limit = limit
+            first.into = first.into || into
+            first.locking = first.locking || locking
+        } else if !orderBy.isEmpty || limit != nil {
+            // `(SELECT ... LIMIT 10) ORDER BY b LIMIT 1`: the inner clauses apply first.
+            if !first.orderBy.isEmpty || first.limit != nil { first = wrapped(first) }
+            first.orderBy = orderBy
+            first.limit = limit
         }
-        first.ctes = ctes
+        if !ctes.isEmpty {
+            if !first.ctes.isEmpty { first = wrapped(first) }
+            first.ctes = ctes
+        }
         return first
+    }
+
+    /// `SELECT * FROM (s)`: the same rows as `s`, with room for clauses of its own.
+    static func wrapped(_ s: SelectStatement) -> SelectStatement {
+        var w = SelectStatement()
+        w.items = [SelectItem(expr: nil, alias: nil, isStar: true, normalized: "*")]
+        w.from = [FromEntry(ref: TableRef(derived: s))]
+        return w
     }
 
     mutating func parseSelectTerm() throws(ParseError) -> SelectStatement {
         if acceptSymbol("(") {
-            var s = try parseSelectChain()
+            let s = try parseSelectChain()
             try expectSymbol(")")
-            // `(SELECT ...) ORDER BY ... LIMIT ...`
-            if isWord("ORDER") { s.orderBy = try parseOrderBy() }
-            if isWord("LIMIT") { s.limit = try parseLimit() }
             return s
         }
-        if accept("TABLE") {
-            var s = SelectStatement()
-            s.items = [SelectItem(expr: nil, alias: nil, isStar: true, normalized: "*")]
-            s.from = [FromEntry(ref: TableRef(table: try tableName()))]
-            if isWord("ORDER") { s.orderBy = try parseOrderBy() }
-            if isWord("LIMIT") { s.limit = try parseLimit() }
-            return s
-        }
-        if accept("VALUES") {
-            var s = SelectStatement()
-            repeat {
-                _ = accept("ROW")
-                _ = try skipParenthesized()
-            } while acceptSymbol(",")
-            s.items = [SelectItem(expr: .other([]), alias: nil, isStar: false, normalized: "VALUES")]
-            return s
-        }
-        try expect("SELECT")
         var s = SelectStatement()
-        while let t = current, t.kind == .word {
-            switch t.text {
-            case "DISTINCT", "DISTINCTROW": s.distinct = true
-            case "ALL", "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT",
-                 "SQL_CACHE", "SQL_NO_CACHE": break
-            case "SQL_CALC_FOUND_ROWS": s.calcFoundRows = true
-            default: break
-            }
-            if ["DISTINCT", "DISTINCTROW", "ALL", "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT",
-                "SQL_BUFFER_RESULT", "SQL_CACHE", "SQL_NO_CACHE", "SQL_CALC_FOUND_ROWS"].contains(t.text) { i += 1 } else { break }
-        }
+        if isWord("TABLE") { try parseTableTerm(&s); return s }
+        if isWord("VALUES") { try parseValuesTerm(&s); return s }
+        try expect("SELECT")
+        parseSelectModifiers(&s)
         // Select list
         repeat {
             s.items.append(try parseSelectItem())
@@ -353,17 +478,57 @@ public struct Parser {
             if accept("WITH") { try expect("ROLLUP"); s.withRollup = true }
         }
         if accept("HAVING") { s.having = try parseExpr() }
-        if accept("WINDOW") {
-            s.hasWindowClause = true
-            repeat {
-                _ = try identifier(); try expect("AS"); _ = try skipParenthesized()
-            } while acceptSymbol(",")
-        }
+        if isWord("WINDOW") { try parseWindowClause(&s) }
         if isWord("ORDER") { s.orderBy = try parseOrderBy() }
         if isWord("LIMIT") { s.limit = try parseLimit() }
         if isWord("PROCEDURE") { throw err("PROCEDURE is not supported") }
+        try parseLockingAndInto(&s)
+        return s
+    }
+
+    /// `TABLE t [ORDER BY ...] [LIMIT ...]`
+    @inline(never) mutating func parseTableTerm(_ s: inout SelectStatement) throws(ParseError) {
+        try expect("TABLE")
+        s.items = [SelectItem(expr: nil, alias: nil, isStar: true, normalized: "*")]
+        s.from = [FromEntry(ref: TableRef(table: try tableName()))]
+        if isWord("ORDER") { s.orderBy = try parseOrderBy() }
+        if isWord("LIMIT") { s.limit = try parseLimit() }
+    }
+
+    /// `VALUES ROW(...), ...`
+    @inline(never) mutating func parseValuesTerm(_ s: inout SelectStatement) throws(ParseError) {
+        try expect("VALUES")
+        repeat {
+            _ = accept("ROW")
+            _ = try skipParenthesized()
+        } while acceptSymbol(",")
+        s.items = [SelectItem(expr: .other([]), alias: nil, isStar: false, normalized: "VALUES")]
+    }
+
+    static let selectModifiers: Set<String> = [
+        "DISTINCT", "DISTINCTROW", "ALL", "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT",
+        "SQL_BUFFER_RESULT", "SQL_CACHE", "SQL_NO_CACHE", "SQL_CALC_FOUND_ROWS",
+    ]
+
+    @inline(never) mutating func parseSelectModifiers(_ s: inout SelectStatement) {
+        while let t = current, t.kind == .word, Parser.selectModifiers.contains(t.text) {
+            if t.text == "DISTINCT" || t.text == "DISTINCTROW" { s.distinct = true }
+            if t.text == "SQL_CALC_FOUND_ROWS" { s.calcFoundRows = true }
+            i += 1
+        }
+    }
+
+    @inline(never) mutating func parseWindowClause(_ s: inout SelectStatement) throws(ParseError) {
+        try expect("WINDOW")
+        s.hasWindowClause = true
+        repeat {
+            _ = try identifier(); try expect("AS"); _ = try skipParenthesized()
+        } while acceptSymbol(",")
+    }
+
+    /// `INTO ...`, `FOR UPDATE|SHARE [OF t] [NOWAIT|SKIP LOCKED|WAIT n]`, `LOCK IN SHARE MODE`.
+    @inline(never) mutating func parseLockingAndInto(_ s: inout SelectStatement) throws(ParseError) {
         if isWord("INTO") { try parseInto(); s.into = true }
-        // Locking clauses
         while true {
             if accept("FOR") {
                 if accept("UPDATE") || accept("SHARE") {
@@ -383,7 +548,6 @@ public struct Parser {
             break
         }
         if isWord("INTO") { try parseInto(); s.into = true }
-        return s
     }
 
     mutating func parseInto() throws(ParseError) {
@@ -467,7 +631,7 @@ public struct Parser {
             guard let t = p.current else { throw p.err("expected a number") }
             p.i += 1
             if t.kind == .number, let n = Int(t.text) { return n }
-            if t.kind == .placeholder { p.placeholders += 1; return nil }
+            if t.kind == .placeholder { return nil }
             if t.kind == .variable || t.kind == .word { return nil }
             throw p.err("expected a number")
         }
@@ -514,6 +678,9 @@ public struct Parser {
     }
 
     mutating func parseTableFactorInto(_ entries: inout [FromEntry], join: JoinKind?) throws(ParseError) {
+        // `((((t))))` recurses here.
+        try enter()
+        defer { depth -= 1 }
         if isSymbol("(") {
             if isWord("SELECT", 1) || isWord("WITH", 1) || isSymbol("(", 1) && tokensStartSelect(at: i + 1) {
                 i += 1
@@ -560,9 +727,8 @@ public struct Parser {
     // MARK: Expressions
 
     public mutating func parseExpr() throws(ParseError) -> Expr {
-        depth += 1
+        try enter()
         defer { depth -= 1 }
-        if depth > 200 { throw err("nested too deeply") }
         var parts = [try parseXor()]
         while accept("OR") || acceptSymbol("||") { parts.append(try parseXor()) }
         if parts.count == 1 { return parts[0] }
@@ -583,7 +749,11 @@ public struct Parser {
     }
 
     mutating func parseNot() throws(ParseError) -> Expr {
-        if accept("NOT") { return .not(try parseNot()) }
+        if accept("NOT") {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try parseNot())
+        }
         return try parsePredicate()
     }
 
@@ -713,8 +883,23 @@ public struct Parser {
         return left
     }
 
+    static let prefixSymbols: Set<String> = ["-", "+", "~", "!"]
+    static let prefixWords: Set<String> = ["BINARY", "INTERVAL", "EXISTS"]
+
     mutating func parseUnary() throws(ParseError) -> Expr {
         guard let t = current else { throw err("expected an expression") }
+        // This frame is on every nesting level; prefix operators (rare) get their own.
+        if t.kind == .symbol ? Parser.prefixSymbols.contains(t.text) : t.kind == .word && Parser.prefixWords.contains(t.text) {
+            return try parsePrefixed()
+        }
+        return try parsePrimary()
+    }
+
+    @inline(never) mutating func parsePrefixed() throws(ParseError) -> Expr {
+        guard let t = current else { throw err("expected an expression") }
+        // `- - - ... 1`, `~~~~x`, `BINARY BINARY ...` recurse here.
+        try enter()
+        defer { depth -= 1 }
         if t.kind == .symbol {
             switch t.text {
             case "-":
@@ -789,17 +974,21 @@ public struct Parser {
             i += 1
             return .literal(.hexOrBit(t.text), range: t.offset..<(t.offset + t.length))
         case .placeholder:
+            let n = placeholderNumber(at: i)
             i += 1
-            placeholders += 1
-            return .placeholder(placeholders - 1)
+            return .placeholder(n)
         case .variable:
             i += 1
             return .other([])
         case .symbol:
             if t.text == "(" {
-                if isWord("SELECT", 1) || isWord("WITH", 1) || (isSymbol("(", 1) && tokensStartSelect(at: i + 1) && looksLikeSubqueryParen()) {
-                    let sub = try parseParenthesizedSubquery()
-                    return sub
+                if isWord("SELECT", 1) || isWord("WITH", 1) {
+                    return try parseParenthesizedSubquery()
+                }
+                if isSymbol("(", 1) && tokensStartSelect(at: i + 1) {
+                    // `((SELECT 1) UNION (SELECT 2))` is a subquery; `((SELECT 1) + 1)` is an expression.
+                    let save = i
+                    do { return try parseParenthesizedSubquery() } catch { i = save }
                 }
                 i += 1
                 var items = [try parseExpr()]
@@ -823,9 +1012,6 @@ public struct Parser {
         }
     }
 
-    /// `((SELECT ...))` is a subquery; `((a), (b))` is not — only the first form reaches here.
-    func looksLikeSubqueryParen() -> Bool { true }
-
     mutating func parseWordPrimary() throws(ParseError) -> Expr {
         let t = current!
         if t.kind == .word {
@@ -847,6 +1033,14 @@ public struct Parser {
                 return .other(children)
             case "DATE", "TIME", "TIMESTAMP":
                 if let n = peek(1), n.kind == .string { i += 2; return .other([]) }
+            case _ where t.text.hasPrefix("_") && Parser.charsets.contains(String(t.text.dropFirst())):
+                // `_utf8mb4 'x'`: an introducer apart from its string (adjacent ones are lexed as one string).
+                if let n = peek(1), n.kind == .string {
+                    i += 1
+                    guard case .literal(let lit, let r) = try parsePrimary() else { throw err("expected a string") }
+                    return .literal(lit, range: t.offset..<r.upperBound)
+                }
+                if let n = peek(1), n.kind == .hexOrBit { i += 2; return .other([]) }
             case "ROW":
                 if isSymbol("(", 1) { i += 1; return .other(try skipParenthesized()) }
             case "MATCH":
@@ -1083,6 +1277,22 @@ public struct Parser {
             if accept("IF") { _ = accept("NOT"); try expect("EXISTS") }
             var tables = [try tableName()]
             if verb == "DROP" { while acceptSymbol(",") { tables.append(try tableName()) } }
+            if verb == "ALTER" {
+                // Other tables an ALTER TABLE names: `RENAME [TO|AS] u`, `EXCHANGE PARTITION p WITH TABLE u`.
+                var level = 0
+                while let t = current {
+                    if t.kind == .symbol, t.text == "(" { level += 1 }
+                    if t.kind == .symbol, t.text == ")" { level -= 1 }
+                    i += 1
+                    guard level == 0, t.kind == .word else { continue }
+                    if t.text == "RENAME", !(isWord("COLUMN") || isWord("INDEX") || isWord("KEY") || isWord("CONSTRAINT")) {
+                        _ = accept("TO") || accept("AS")
+                        tables.append(try tableName())
+                    } else if t.text == "WITH", accept("TABLE") {
+                        tables.append(try tableName())
+                    }
+                }
+            }
             var select: SelectStatement?
             if verb == "CREATE" {
                 // CREATE TABLE t LIKE u / (LIKE u) / ... [AS] SELECT
@@ -1091,6 +1301,7 @@ public struct Parser {
                 else {
                     // Skip the definition; find a SELECT at the top level.
                     while let t = current {
+                        if t.kind == .symbol, t.text == "(", tokensStartSelect(at: i) { select = try parseSelectChain(); break }
                         if t.kind == .symbol, t.text == "(" { _ = try skipParenthesized(); continue }
                         if t.kind == .word, t.text == "SELECT" || t.text == "WITH" { select = try parseSelectChain(); break }
                         i += 1
@@ -1109,7 +1320,12 @@ public struct Parser {
         }
         if accept("DATABASE") || accept("SCHEMA") {
             if accept("IF") { _ = accept("NOT"); try expect("EXISTS") }
-            return DDLStatement(verb: verb, object: .database, database: atEnd ? nil : try identifier())
+            // `ALTER DATABASE CHARACTER SET ...` alters the default database: no name.
+            let options: Set<String> = ["DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "ENCRYPTION", "READ", "COMMENT"]
+            if atEnd || (verb == "ALTER" && current.map { $0.kind == .word && options.contains($0.text) } == true) {
+                return DDLStatement(verb: verb, object: .database)
+            }
+            return DDLStatement(verb: verb, object: .database, database: try identifier())
         }
         if accept("VIEW") {
             return DDLStatement(verb: verb, object: .view)
@@ -1119,11 +1335,32 @@ public struct Parser {
 
     // MARK: SET
 
-    mutating func parseSet() -> Statement {
-        // SET GLOBAL x / SET @@global.x / SET PERSIST ...: not session state.
+    mutating func parseSet() throws(ParseError) -> Statement {
+        try expect("SET")
+        if accept("STATEMENT") {
+            // MariaDB `SET STATEMENT var = value [, ...] FOR statement`: the statement is what runs
+            // (with the variables set for its duration), so it is what routing must see.
+            var level = 0
+            while let t = current {
+                if t.kind == .symbol, t.text == "(" { level += 1 }
+                if t.kind == .symbol, t.text == ")" { level -= 1 }
+                i += 1
+                if level == 0, t.kind == .word, t.text == "FOR" {
+                    if atEnd { break }
+                    try enter()
+                    defer { depth -= 1 }
+                    return try parseStatement()
+                }
+            }
+            throw err("expected FOR and a statement")
+        }
+        // SET GLOBAL x / SET @@global.x / SET PERSIST ... / SET @@persist.x: not session state.
         for t in tokens {
             if t.kind == .word, t.text == "GLOBAL" || t.text == "PERSIST" || t.text == "PERSIST_ONLY" { return .set(global: true) }
-            if t.kind == .variable, t.text.lowercased().hasPrefix("@@global.") { return .set(global: true) }
+            if t.kind == .variable {
+                let v = t.text.lowercased()
+                if v.hasPrefix("@@global.") || v.hasPrefix("@@persist.") || v.hasPrefix("@@persist_only.") { return .set(global: true) }
+            }
         }
         return .set(global: false)
     }
