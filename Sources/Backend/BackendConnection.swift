@@ -195,8 +195,8 @@ public final class BackendConnection: ChannelDuplexHandler {
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         if var p = pending {
+            pending = nil // release it first: appending to a shared buffer would copy it every read
             p.writeBuffer(&incoming)
-            pending = nil
             incoming = p
         }
         do {

@@ -181,9 +181,11 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if var c = cumulation {
+            // Release the stored reference first, or the append copies the whole buffer every read
+            // (copy-on-write): quadratic in the size of a large packet.
+            cumulation = nil
             c.writeBuffer(&buffer)
             buffer = c
-            cumulation = nil
         }
         do {
             while let packet = try decoder.decode(buffer: &buffer) {

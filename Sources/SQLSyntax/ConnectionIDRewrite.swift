@@ -8,17 +8,39 @@ public enum ConnectionIDRewrite {
     }
 
     public static func mightContain(bytes: [UInt8]) -> Bool {
-        var matched = 0
-        for c in bytes {
-            let lower = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
-            if lower == needle[matched] {
-                matched += 1
-                if matched == needle.count { return true }
-            } else {
-                matched = lower == needle[0] ? 1 : 0
+        // Eight bytes at a time, looking for the `_` of `connection_id`: fast even in a debug build,
+        // where a byte loop over a 40 MiB statement takes seconds.
+        bytes.withUnsafeBufferPointer { p in
+            let n = p.count
+            var i = 0
+            if n >= 8, let base = p.baseAddress {
+                let raw = UnsafeRawPointer(base)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let underscores = ones &* 0x5F
+                while i + 8 <= n {
+                    let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ underscores
+                    if (v &- ones) & ~v & highs != 0 {
+                        for k in i..<(i + 8) where p[k] == 0x5F && matchesAround(p, underscore: k) { return true }
+                    }
+                    i += 8
+                }
             }
+            while i < n {
+                if p[i] == 0x5F, matchesAround(p, underscore: i) { return true }
+                i += 1
+            }
+            return false
         }
-        return false
+    }
+
+    /// `connection` before and `id` after the underscore at `k`, in any case.
+    private static func matchesAround(_ p: UnsafeBufferPointer<UInt8>, underscore k: Int) -> Bool {
+        guard k >= 10, k + 2 < p.count else { return false }
+        for (j, c) in needle.enumerated() {
+            let b = p[k - 10 + j]
+            if ((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) != c { return false }
+        }
+        return true
     }
 
     private static let needle: [UInt8] = Array("connection_id".utf8)

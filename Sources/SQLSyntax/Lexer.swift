@@ -319,6 +319,9 @@ public struct Lexer: Sendable {
     /// library, whose repair path throws and catches internally: cheap, except under a test runner
     /// that records a backtrace for every thrown error.
     static func string(_ p: UnsafeBufferPointer<UInt8>) -> String {
+        // Valid text (the usual case) is checked by the standard library, which is optimised even in
+        // debug builds: a 40 MiB literal would otherwise take seconds to lex in a debug test run.
+        if let s = String(validating: p, as: UTF8.self) { return s }
         var i = 0
         let n = p.count
         while i < n {
