@@ -161,7 +161,13 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // Backpressure: stop reading the backend while the client cannot keep up.
-        if context.channel.isWritable { activeLink?.conn.resumeReading() } else { activeLink?.conn.pauseReading() }
+        // Resume every connection: the one paused may have finished its reply (activeLink is nil
+        // then), and a connection left paused would never read its next reply.
+        if context.channel.isWritable {
+            for link in links.values { link.conn.resumeReading() }
+        } else {
+            activeLink?.conn.pauseReading()
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -472,7 +478,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             b.writeMySQLPacket(packet.payload, sequenceID: packet.sequenceID)
             framed = b
         }
-        if let context, !context.channel.isWritable { link.conn.pauseReading() }
+        if let context, !context.channel.isWritable { link.conn.pauseReading() } else { link.conn.resumeReading() }
         link.conn.forward(framed, expecting: expecting, firstReplySequenceID: packet.lastSequenceID &+ 1, sink: self)
     }
 
