@@ -41,7 +41,7 @@ extension ClientSession {
         case .showShards:
             let rows: [[String?]] = config.shards.map { s in
                 [s.name, s.keyRange.text, s.primary.description, s.replicas.map(\.description).joined(separator: ","),
-                 s.name == router.defaultShard.name ? "serving (default shard)" : "serving"]
+                 s.name == runtime.defaultShard.name ? "serving (default shard)" : "serving"]
             }
             writeTable(["shard", "key_range", "primary", "replicas", "status"], rows: rows, sequenceID: sequenceID)
         case .showUnknown(let what):

@@ -33,17 +33,17 @@ extension ClientSession {
     func currentShard() -> Shard {
         if let s = txnShards.first, let link = links[s], !link.conn.isClosed { return link.shard }
         // In a database other than the sharded one, only the default shard's connection is in it.
-        if let db = database, db != config.database { return router.defaultShard }
+        if let db = database, db != runtime.shardedDatabase { return runtime.defaultShard }
         if let s = lastShard, let link = links[s], !link.conn.isClosed { return link.shard }
-        return router.defaultShard
+        return runtime.defaultShard
     }
 
     /// A database other than the sharded one lives whole on the default shard: the other shards stay
     /// in the sharded database.
     func desiredDatabase(for shard: Shard) -> String? {
         guard let db = database else { return nil }
-        if shard.name == router.defaultShard.name || db == config.database { return db }
-        return config.database
+        if db == runtime.shardedDatabase || shard.name == runtime.defaultShard.name { return db }
+        return runtime.shardedDatabase
     }
 
     func useDatabase(_ db: String) {
@@ -200,7 +200,7 @@ extension ClientSession {
         switch plan.effect {
         case .use(let db):
             // Databases other than the sharded one live on the default shard: ask it.
-            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
+            forward(packet, expecting: .resultSets, shard: runtime.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
         case .setSession:
             forward(packet, expecting: .resultSets, shard: currentShard()) { [weak self] s in
                 guard let self, !s.sawError else { return }
@@ -242,7 +242,7 @@ extension ClientSession {
                 if pendingBegin != nil { beginOn.insert(t.shard) }
             }
         }
-        let shards = targets.map { t in config.shards.first { $0.name == t.shard } ?? router.defaultShard }
+        let shards = targets.map { t in config.shards.first { $0.name == t.shard } ?? runtime.defaultShard }
         if targets.count > 1, case .merge = plan.combine,
            sessionStatements.contains(where: { $0.sql.uppercased().contains("SQL_SELECT_LIMIT") }) {
             // Each shard would apply the session's limit to its own part.

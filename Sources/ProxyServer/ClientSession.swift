@@ -282,7 +282,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         }
         guard database != nil else { return finish() }
         // A database named at login must exist: check it now, as MySQL would.
-        withLink(router.defaultShard, begin: nil) { [weak self] result in
+        withLink(runtime.defaultShard, begin: nil) { [weak self] result in
             guard let self else { return }
             switch result {
             case .success: finish()
@@ -401,7 +401,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
             let text = sql ?? sqlText
             return runAdmin(admin, sql: text, sequenceID: replySeq)
         }
-        if !runtime.router.isTrivial {
+        if !runtime.routesEverythingToDefault {
             // Sharding configured: parse and plan every statement.
             let text = sql ?? sqlText
             let source = sql.map { Array($0.utf8) } ?? lexer.bytes
@@ -410,15 +410,15 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         // Nothing sharded: every statement goes to the default shard as it is.
         switch kind {
         case .use(let db):
-            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
+            forward(packet, expecting: .resultSets, shard: runtime.defaultShard) { [weak self] s in if !s.sawError { self?.useDatabase(db) } }
         case .set:
             let text = sql ?? sqlText
-            forward(packet, expecting: .resultSets, shard: router.defaultShard) { [weak self] s in
+            forward(packet, expecting: .resultSets, shard: runtime.defaultShard) { [weak self] s in
                 guard let self, !s.sawError else { return }
                 self.recordSessionStatement(text, appliedOn: self.activeLink)
             }
         default:
-            forward(packet, expecting: .resultSets, shard: router.defaultShard)
+            forward(packet, expecting: .resultSets, shard: runtime.defaultShard)
         }
     }
 
@@ -617,7 +617,7 @@ final class ClientSession: ChannelDuplexHandler, BackendReplySink {
         database = request.database
         if let cs = request.characterSet { characterSet = UInt8(truncatingIfNeeded: cs) }
         guard database != nil else { return replyOK(sequenceID: replySeq) }
-        withLink(router.defaultShard, begin: nil) { [weak self] result in
+        withLink(runtime.defaultShard, begin: nil) { [weak self] result in
             switch result {
             case .success: self?.replyOK(sequenceID: replySeq)
             case .failure(let e): self?.replyError(e, sequenceID: replySeq)

@@ -14,10 +14,17 @@ public final class ProxyRuntime: Sendable {
     public let plugins: PluginChain
     /// Routing for this config (vindexes and key ranges prepared once per snapshot).
     public let router: Router
+    /// Taken once per snapshot: the statement path reads these on every statement.
+    public let defaultShard: Shard
+    public let routesEverythingToDefault: Bool
+    public let shardedDatabase: String
 
     public init(config: SleetConfig, factories: [PluginFactory]) throws {
         self.config = config
         self.router = Router(config: config)
+        self.defaultShard = router.defaultShard
+        self.routesEverythingToDefault = router.isTrivial
+        self.shardedDatabase = config.database
         self.plugins = try PluginChain(config: config, factories: factories)
         if plugins.authenticators.isEmpty {
             throw RuntimeError.noAuthentication
